@@ -1,0 +1,69 @@
+"""Fixtures shared by the whole suite: a small schema and a few facts built by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgsynth.model import Entity, EntityType, Evidence, GraphBatch, Relation, RelationType, Schema
+
+
+@pytest.fixture
+def schema() -> Schema:
+    """A ten-type medical/legal schema, enough for every store operation."""
+    return Schema(
+        name="fixture",
+        entity_types=(
+            EntityType(name="Chemical", synonyms=("chemical", "substance")),
+            EntityType(name="Drug", parents=("Chemical",), synonyms=("drug", "medication")),
+            EntityType(name="Disease", synonyms=("disease", "disorder")),
+            EntityType(name="Symptom", synonyms=("symptom",)),
+            EntityType(name="Gene"),
+            EntityType(name="Party"),
+            EntityType(name="Agreement"),
+            EntityType(name="Jurisdiction"),
+            EntityType(name="Date"),
+            EntityType(name="Amount"),
+        ),
+        relation_types=(
+            RelationType(name="treats", domain=("Drug",), range=("Disease", "Symptom"), synonyms=("treat",)),
+            RelationType(name="causes", domain=("Chemical",), range=("Disease", "Symptom")),
+            RelationType(name="interacts_with", domain=("Drug",), range=("Drug",), symmetric=True),
+            RelationType(name="has_symptom", domain=("Disease",), range=("Symptom",)),
+            RelationType(name="party_to", domain=("Party",), range=("Agreement",)),
+            RelationType(name="governed_by", domain=("Agreement",), range=("Jurisdiction",), functional=True),
+        ),
+    )
+
+
+@pytest.fixture
+def aspirin() -> Entity:
+    return Entity.make("Drug", "aspirin", aliases=("acetylsalicylic acid", "ASA"))
+
+
+@pytest.fixture
+def headache() -> Entity:
+    return Entity.make("Symptom", "headache")
+
+
+@pytest.fixture
+def aspirin_treats_headache(aspirin: Entity, headache: Entity) -> Relation:
+    return Relation(
+        subject=aspirin.id,
+        predicate="treats",
+        object=headache.id,
+        confidence=0.9,
+        evidence=(
+            Evidence(
+                document_id="doc:1",
+                start=0,
+                end=30,
+                sentence="Aspirin treats tension headache.",
+                extractor="pattern:treats",
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+def small_batch(aspirin: Entity, headache: Entity, aspirin_treats_headache: Relation) -> GraphBatch:
+    return GraphBatch(entities=(aspirin, headache), relations=(aspirin_treats_headache,))
