@@ -361,3 +361,64 @@ class Schema(_Frozen):
 
     def _of(self) -> str:
         return f" {self.name}" if self.name else ""
+
+
+# --------------------------------------------------------------------------- walks and samples
+
+
+class FactPath(_Frozen):
+    """Facts picked from the graph for one sample.
+
+    For ``shape="chain"``, ``entities[i]`` and ``entities[i+1]`` are joined by ``relations[i]``
+    (in either direction: read the relation's subject/object), no entity repeats, and the hop
+    count is ``len(relations)``. For ``shape="star"`` (counting, comparison) every relation
+    touches ``entities[0]``.
+    """
+
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    shape: Literal["chain", "star"] = "chain"
+    strategy: str
+    seed: int
+
+    @property
+    def hops(self) -> int:
+        """Number of relations on the path."""
+        return len(self.relations)
+
+
+class TripleCheck(_Frozen):
+    """A store-independent check of one fact: must ``subject -predicate-> object`` hold, or be absent?"""
+
+    subject: str
+    predicate: Identifier
+    object: str
+    negated: bool = False
+    expect: Literal["holds", "absent"] = "holds"
+
+
+class ReasoningStep(_Frozen):
+    """One step of a reasoning chain: a sentence stating exactly one fact, citing it."""
+
+    text: str
+    relation_id: str
+
+
+class Sample(BaseModel):
+    """A generated (or imported) QA sample with everything needed to re-check it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    type: str
+    question: str
+    answer: str
+    choices: tuple[str, ...] = ()
+    reasoning: tuple[ReasoningStep, ...] = ()
+    label: Literal["positive", "negative"] = "positive"
+    hops: int = Field(ge=0)
+    language: str = "en"
+    made_by: str
+    path: FactPath
+    checks: tuple[TripleCheck, ...] = ()
+    meta: dict[str, str] = Field(default_factory=dict)
