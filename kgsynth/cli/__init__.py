@@ -1,0 +1,13 @@
+"""The ``kgsynth`` command line: one command per stage, mirroring the library (see app.py)."""
+
+from __future__ import annotations
+
+from kgsynth.cli import project  # noqa: F401  (registers commands)
+from kgsynth.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,164 @@
+"""``kgsynth.toml`` and the environment -> one validated ``Config``.
+
+One pydantic model per ``[section]``, each with ``extra="forbid"`` so a misspelt key fails with
+its name and the closest valid keys. Precedence, lowest first: code defaults, the file,
+``KGSYNTH_<SECTION>__<KEY>`` environment variables, then CLI flags (applied by the CLI).
+Secrets (``KGSYNTH_NEO4J_PASSWORD``, ``OPENAI_API_KEY``) are never read from the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kgsynth.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "kgsynth.toml"
+ENV_PREFIX = "KGSYNTH_"
+NEO4J_URI_ENV = "KGSYNTH_NEO4J_URI"
+SECRET_KEYS = frozenset({"password", "api_key", "token"})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class StoreConfig(_Section):
+    """Where the graph lives: a SQLite file, ``:memory:``, a Neo4j URL, or ``neo4j`` for ``$KGSYNTH_NEO4J_URI``."""
+
+    url: str = "kgsynth.db"
+    user: str | None = None
+    database: str | None = None
+
+
+class OntologyConfig(_Section):
+    """Which ontology types the graph: a shipped name (``medical``, ``legal``) or a file path."""
+
+    source: str | None = None
+
+
+class Config(BaseModel):
+    """The whole resolved configuration; ``path`` is the file it came from, if any."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store: StoreConfig = StoreConfig()
+    ontology: OntologyConfig = OntologyConfig()
+    path: str | None = None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+        """Read ``path`` (or ``./kgsynth.toml`` if it exists), then apply environment overrides.
+
+        Raises:
+            ConfigError: the file is missing (when named), not valid TOML, or has an unknown key.
+        """
+        environ = os.environ if environ is None else environ
+        data: dict[str, Any] = {}
+        source: Path | None = Path(path) if path is not None else None
+        if source is None and Path(DEFAULT_CONFIG_FILE).is_file():
+            source = Path(DEFAULT_CONFIG_FILE)
+        if source is not None:
+            data = _read_toml(source)
+        _apply_environment(data, environ)
+        return _validate(data, source)
+
+    def resolved_store_url(self, environ: Mapping[str, str] | None = None) -> str:
+        """The store URL, with ``neo4j`` expanded from ``KGSYNTH_NEO4J_URI``."""
+        environ = os.environ if environ is None else environ
+        if self.store.url != "neo4j":
+            return self.store.url
+        uri = environ.get(NEO4J_URI_ENV)
+        if not uri:
+            raise ConfigError(f'store url is "neo4j" but {NEO4J_URI_ENV} is not set. Set it, e.g. bolt://localhost:7687.')
+        return uri
+
+    def digest(self) -> str:
+        """Short hash of the settings (not the file path), recorded in every exported sample."""
+        payload = self.model_dump_json(exclude={"path"})
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found. Create one with: kgsynth init") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+
+
+def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """``KGSYNTH_STORE__URL=x`` sets ``data["store"]["url"] = "x"``."""
+    for name, value in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        if key in SECRET_KEYS:
+            continue
+        data.setdefault(section, {})
+        if isinstance(data[section], dict):
+            data[section][key] = value
+
+
+def _validate(data: dict[str, Any], source: Path | None) -> Config:
+    where = f"{source}: " if source else "configuration: "
+    try:
+        return Config.model_validate({**data, "path": str(source) if source else None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            raise ConfigError(f'{where}unknown setting "{location}".{_closest(error["loc"])}') from exc
+        raise ConfigError(f'{where}setting "{location}": {error["msg"]}.') from exc
+
+
+def _closest(loc: tuple[Any, ...]) -> str:
+    """' Did you mean "store.url"?' for a misspelt key, or the valid keys of the section."""
+    if len(loc) == 1:
+        valid = [name for name in Config.model_fields if name != "path"]
+        prefix = ""
+    else:
+        section = Config.model_fields.get(str(loc[0]))
+        if section is None or section.annotation is None:
+            return ""
+        valid = list(section.annotation.model_fields)
+        prefix = f"{loc[0]}."
+    match = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+    if match:
+        return f' Did you mean "{prefix}{match[0]}"?'
+    return " Valid keys: " + ", ".join(prefix + key for key in valid) + "."
+
+
+def render_config(config: Config) -> str:
+    """The resolved configuration as TOML, secrets masked (they are never stored in it anyway)."""
+    lines: list[str] = []
+    for section_name in ("store", "ontology"):
+        section = getattr(config, section_name)
+        lines.append(f"[{section_name}]")
+        for key, value in section.model_dump().items():
+            if value is None:
+                lines.append(f"# {key} is not set")
+            elif key in SECRET_KEYS:
+                lines.append(f'{key} = "****"')
+            else:
+                lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

@@ -1,0 +1,1 @@
+"""Stages run in order: the orchestration above the individual stages."""
