@@ -422,3 +422,53 @@ class Sample(BaseModel):
     path: FactPath
     checks: tuple[TripleCheck, ...] = ()
     meta: dict[str, str] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- fact-checking
+
+ClaimStatus = Literal["supported", "contradicted", "not_in_graph", "unlinkable"]
+SampleStatus = Literal["supported", "contradicted", "not_fully_supported"]
+
+
+class LinkedMention(_Frozen):
+    """An entity mention in checked text and the graph entity it was linked to (None: unlinkable)."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    type: str | None = None
+    entity_id: str | None = None
+    method: str = ""
+    score: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class Claim(_Frozen):
+    """One statement read from text: subject -predicate-> object, with polarity and where it was."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    subject: LinkedMention
+    predicate: Identifier
+    object: LinkedMention
+    negated: bool = False
+    hedged: bool = False
+    rule: str = ""
+
+
+class Verdict(_Frozen):
+    """What the graph says of one claim, with the triples (and their evidence) that say it."""
+
+    status: ClaimStatus
+    claim: Claim
+    evidence: tuple[Relation, ...] = ()
+    reason: str = ""
+
+
+class CheckResult(_Frozen):
+    """The verdict on one input record: any contradicted claim -> contradicted; all supported -> supported."""
+
+    id: str | None = None
+    status: SampleStatus
+    verdicts: tuple[Verdict, ...] = ()
+    reason: str = ""
