@@ -1,0 +1,557 @@
+"""Every Cypher statement the Neo4j store issues, kept apart from the code that runs them.
+
+Layout of a kgsynth graph in Neo4j (labels and types other than ontology names come from
+``model.RESERVED_NAMES``):
+
+    (:Document {id, source, text, metadata})           metadata: JSON object as a string
+    (:Document)-[:HAS_CHUNK]->(:Chunk {id, document_id, start, end, text})
+    (:Entity:<Type> {id, type, name, aliases, alias_keys, name_keys})
+    (:Document)-[:MENTIONS {id, chunk_id, start, end, text, sentence}]->(:Entity)
+    (:Entity)-[:<relation> {id, negated, hedged, confidence, ev_*}]->(:Entity)
+    (:KgsynthMeta {key: 'schema', json})
+
+``alias_keys`` runs parallel to ``aliases`` (``model.normalise_name`` of each), and
+``name_keys`` joins the normalised name and aliases between ``NAME_KEY_SEPARATOR`` marks, so
+an exact name-or-alias lookup is one ``CONTAINS`` served by a text index (a trigram index in
+Neo4j 5, which also serves the trigram probes of fuzzy lookup). Evidence is stored as
+parallel lists on the relationship (``ev_keys`` holds ``Evidence.key``; ``""`` and ``-1`` stand
+for a missing chunk id or offset, because Neo4j lists cannot hold nulls), so no APOC is needed
+to merge it.
+
+Labels and relationship types must be inlined in Cypher; they are only ever inlined by the
+functions below, which check the name against the registered schema first and backtick-quote
+it. ``all_statements(schema)`` lists every statement the store can issue for a schema, so that
+``tests/store/test_cypher_lint.py`` can validate each with Neo4j's own parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgsynth.errors import SchemaError
+from kgsynth.model import IDENTIFIER, RESERVED_NAMES, Schema
+
+#: Key of the node that holds the registered schema as JSON.
+SCHEMA_KEY = "schema"
+#: Marks the edges of each key inside ``Entity.name_keys``; ``normalise_name`` never leaves one
+#: in a key, because it collapses every whitespace character, and U+001F counts as one.
+NAME_KEY_SEPARATOR = "\x1f"
+#: Rows per ``UNWIND``: big enough to amortise a round trip, small enough for one transaction's memory.
+ROWS_PER_STATEMENT = 1000
+
+# fmt: off
+#: Every property key the statements read or write (and map keys of ``$rows``), for the linter.
+PROPERTY_KEYS = (
+    "alias_keys", "aliases", "chunk_id", "confidence", "document_id", "end", "entity_id",
+    "ev_chunks", "ev_docs", "ev_ends", "ev_extractors", "ev_keys", "ev_sentences", "ev_starts",
+    "hedged", "id", "json", "key", "metadata", "name", "name_key", "name_keys", "negated",
+    "object", "sentence", "source", "start", "subject", "text", "type",
+)
+# fmt: on
+
+_IDENTIFIER = re.compile(IDENTIFIER)
+
+
+def entity_label(schema: Schema, type_name: str) -> str:
+    """The backtick-quoted label of entity type ``type_name``.
+
+    Raises:
+        UnknownEntityTypeError: ``type_name`` is not in ``schema``.
+    """
+    schema.entity_type(type_name)
+    return _quoted(type_name)
+
+
+def relationship_type(schema: Schema, predicate: str) -> str:
+    """The backtick-quoted relationship type of relation ``predicate``.
+
+    Raises:
+        UnknownRelationError: ``predicate`` is not in ``schema``.
+    """
+    schema.relation_type(predicate)
+    return _quoted(predicate)
+
+
+def _quoted(name: str) -> str:
+    # The schema validates names against IDENTIFIER already; checking again here means no
+    # caller can inline anything else, even through a schema built with model_construct().
+    if not _IDENTIFIER.fullmatch(name) or name in RESERVED_NAMES:
+        raise SchemaError(
+            f'"{name}" cannot be a Neo4j label or relationship type: it must match {IDENTIFIER} '
+            "and not be one of the names kgsynth reserves."
+        )
+    return f"`{name}`"
+
+
+# --------------------------------------------------------------------------- schema
+
+CONSTRAINTS = (
+    (
+        "constraint_entity_id",
+        "CREATE CONSTRAINT kgsynth_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    ),
+    (
+        "constraint_document_id",
+        "CREATE CONSTRAINT kgsynth_document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
+    ),
+    (
+        "constraint_chunk_id",
+        "CREATE CONSTRAINT kgsynth_chunk_id IF NOT EXISTS FOR (n:Chunk) REQUIRE n.id IS UNIQUE",
+    ),
+    (
+        "constraint_meta_key",
+        "CREATE CONSTRAINT kgsynth_meta_key IF NOT EXISTS FOR (n:KgsynthMeta) REQUIRE n.key IS UNIQUE",
+    ),
+)
+
+INDEXES = (
+    (
+        "index_entity_name_keys",
+        "CREATE TEXT INDEX kgsynth_entity_name_keys IF NOT EXISTS FOR (n:Entity) ON (n.name_keys)",
+    ),
+)
+
+
+def entity_name_index(schema: Schema, type_name: str) -> str:
+    """Range index on ``name`` for entities of one type."""
+    label = entity_label(schema, type_name)
+    return f"CREATE INDEX `kgsynth_type_{type_name}_name` IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+
+
+def relation_id_index(schema: Schema, predicate: str) -> str:
+    """Range index on ``id`` for relationships of one type: serves keyset paging in id order."""
+    rel_type = relationship_type(schema, predicate)
+    return f"CREATE INDEX `kgsynth_rel_{predicate}_id` IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.id)"
+
+
+def schema_statements(schema: Schema) -> list[tuple[str, str]]:
+    """(name, cypher) of every constraint and index ``schema`` needs, in creation order."""
+    statements = [*CONSTRAINTS, *INDEXES]
+    statements += [
+        (f"index_type_name[{t.name}]", entity_name_index(schema, t.name)) for t in schema.entity_types
+    ]
+    statements += [
+        (f"index_relation_id[{r.name}]", relation_id_index(schema, r.name)) for r in schema.relation_types
+    ]
+    return statements
+
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+# Relationship types in use, so iter_relations also finds relations written under no schema.
+RELATIONSHIP_TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name"
+
+READ_SCHEMA = "MATCH (m:KgsynthMeta {key: $key}) RETURN m.json AS json"
+
+WRITE_SCHEMA = "MERGE (m:KgsynthMeta {key: $key}) SET m.json = $json"
+
+# Deletes in slices so that clearing a big graph never needs one huge transaction.
+CLEAR_SLICE = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+# --------------------------------------------------------------------------- writes
+
+STORED_ENTITIES = "MATCH (e:Entity) WHERE e.id IN $ids RETURN e.id AS id, e.type AS type"
+
+STORED_DOCUMENTS = "MATCH (d:Document) WHERE d.id IN $ids RETURN d.id AS id"
+
+UPSERT_DOCUMENTS = """
+UNWIND $rows AS row
+MERGE (d:Document {id: row.id})
+SET d.source = row.source, d.text = row.text, d.metadata = row.metadata
+"""
+
+UPSERT_CHUNKS = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.document_id})
+MERGE (c:Chunk {id: row.id})
+SET c.document_id = row.document_id, c.start = row.start, c.end = row.end, c.text = row.text
+MERGE (d)-[:HAS_CHUNK]->(c)
+"""
+
+
+def remove_entity_label(schema: Schema, type_name: str) -> str:
+    """Drop the label of the type an entity had before a later write changed it."""
+    return f"""
+UNWIND $ids AS entity_id
+MATCH (e:Entity {{id: entity_id}})
+REMOVE e:{entity_label(schema, type_name)}
+"""
+
+
+def upsert_entities(schema: Schema, type_name: str) -> str:
+    """Merge entities of one type: type and name of the later write win, aliases are united.
+
+    Aliases keep the order they were first written in; ``name_keys`` is rebuilt from the
+    united ``alias_keys`` so exact lookups see every alias.
+    """
+    return f"""
+UNWIND $rows AS row
+MERGE (e:Entity {{id: row.id}})
+SET e:{entity_label(schema, type_name)}, e.type = row.type, e.name = row.name
+WITH e, row, coalesce(e.aliases, []) AS stored, coalesce(e.alias_keys, []) AS stored_keys
+WITH e, row, stored, stored_keys,
+     [i IN range(0, size(row.aliases) - 1) WHERE NOT row.aliases[i] IN stored] AS fresh
+SET e.aliases = stored + [i IN fresh | row.aliases[i]],
+    e.alias_keys = stored_keys + [i IN fresh | row.alias_keys[i]]
+SET e.name_keys = reduce(keys = $separator + row.name_key + $separator,
+                         key IN e.alias_keys | keys + key + $separator)
+"""
+
+
+UPSERT_MENTIONS = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.document_id})
+MATCH (e:Entity {id: row.entity_id})
+MERGE (d)-[m:MENTIONS {id: row.id}]->(e)
+SET m.chunk_id = row.chunk_id, m.start = row.start, m.end = row.end, m.text = row.text,
+    m.sentence = row.sentence
+"""
+
+
+def upsert_relations(schema: Schema, predicate: str) -> str:
+    """Merge relations of one predicate by id, applying the merge rules of ``store/base.py``.
+
+    Evidence is united by ``Evidence.key`` (the first copy of a key stays), confidence becomes
+    the maximum, and ``hedged`` stays true only while every write was hedged. Each SET item
+    reads only its own property, so the order in which Neo4j applies them does not matter.
+    """
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Entity {{id: row.subject}})
+MATCH (o:Entity {{id: row.object}})
+MERGE (s)-[r:{relationship_type(schema, predicate)} {{id: row.id}}]->(o)
+ON CREATE SET r.negated = row.negated, r.hedged = row.hedged, r.confidence = row.confidence
+ON MATCH SET r.hedged = r.hedged AND row.hedged,
+    r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END
+WITH r, row, coalesce(r.ev_keys, []) AS stored
+WITH r, row, [i IN range(0, size(row.ev_keys) - 1) WHERE NOT row.ev_keys[i] IN stored] AS fresh
+SET r.ev_keys = coalesce(r.ev_keys, []) + [i IN fresh | row.ev_keys[i]],
+    r.ev_docs = coalesce(r.ev_docs, []) + [i IN fresh | row.ev_docs[i]],
+    r.ev_chunks = coalesce(r.ev_chunks, []) + [i IN fresh | row.ev_chunks[i]],
+    r.ev_starts = coalesce(r.ev_starts, []) + [i IN fresh | row.ev_starts[i]],
+    r.ev_ends = coalesce(r.ev_ends, []) + [i IN fresh | row.ev_ends[i]],
+    r.ev_sentences = coalesce(r.ev_sentences, []) + [i IN fresh | row.ev_sentences[i]],
+    r.ev_extractors = coalesce(r.ev_extractors, []) + [i IN fresh | row.ev_extractors[i]]
+"""
+
+
+# --------------------------------------------------------------------------- deleting a document
+
+DOCUMENT_EXISTS = "MATCH (d:Document {id: $document_id}) RETURN count(d) AS n"
+
+# Relations all of whose evidence is from the document go; their endpoints may become orphans.
+DELETE_RELATIONS_OF_DOCUMENT = """
+MATCH (s:Entity)-[r]->(o:Entity)
+WHERE $document_id IN r.ev_docs AND all(doc IN r.ev_docs WHERE doc = $document_id)
+WITH s.id AS subject, o.id AS object, r, size(r.ev_docs) AS evidence
+DELETE r
+RETURN count(*) AS relations, sum(evidence) AS evidence, collect(subject) + collect(object) AS touched
+"""
+
+# Relations with evidence from other documents too only lose this document's evidence.
+STRIP_DOCUMENT_EVIDENCE = """
+MATCH (:Entity)-[r]->(:Entity)
+WHERE $document_id IN r.ev_docs
+WITH r, [i IN range(0, size(r.ev_docs) - 1) WHERE r.ev_docs[i] <> $document_id] AS keep
+WITH r, keep, size(r.ev_docs) - size(keep) AS dropped
+SET r.ev_keys = [i IN keep | r.ev_keys[i]],
+    r.ev_docs = [i IN keep | r.ev_docs[i]],
+    r.ev_chunks = [i IN keep | r.ev_chunks[i]],
+    r.ev_starts = [i IN keep | r.ev_starts[i]],
+    r.ev_ends = [i IN keep | r.ev_ends[i]],
+    r.ev_sentences = [i IN keep | r.ev_sentences[i]],
+    r.ev_extractors = [i IN keep | r.ev_extractors[i]]
+RETURN sum(dropped) AS evidence
+"""
+
+DELETE_MENTIONS_OF_DOCUMENT = """
+MATCH (:Document {id: $document_id})-[m:MENTIONS]->(e:Entity)
+WITH m, e.id AS entity_id
+DELETE m
+RETURN count(*) AS mentions, collect(DISTINCT entity_id) AS touched
+"""
+
+DELETE_CHUNKS_OF_DOCUMENT = """
+MATCH (:Document {id: $document_id})-[:HAS_CHUNK]->(c:Chunk)
+DETACH DELETE c
+RETURN count(*) AS chunks
+"""
+
+DELETE_DOCUMENT = """
+MATCH (d:Document {id: $document_id})
+DETACH DELETE d
+RETURN count(*) AS documents
+"""
+
+DELETE_ORPHANED_ENTITIES = """
+UNWIND $ids AS entity_id
+MATCH (e:Entity {id: entity_id})
+WHERE NOT EXISTS { (e)--() }
+DELETE e
+RETURN count(*) AS entities
+"""
+
+# --------------------------------------------------------------------------- reads
+
+_ENTITY_COLUMNS = "e.id AS id, e.type AS type, e.name AS name, e.aliases AS aliases"
+
+_EVIDENCE_MAP = "r {.ev_docs, .ev_chunks, .ev_starts, .ev_ends, .ev_sentences, .ev_extractors}"
+
+_RELATION_COLUMNS = (
+    "r.id AS id, s.id AS subject, type(r) AS predicate, o.id AS object, r.negated AS negated,\n"
+    f"       r.hedged AS hedged, r.confidence AS confidence, {_EVIDENCE_MAP} AS evidence"
+)
+
+_MENTION_COLUMNS = (
+    "e.id AS entity_id, d.id AS document_id, m.chunk_id AS chunk_id, m.start AS start,\n"
+    "       m.end AS end, m.text AS text, m.sentence AS sentence"
+)
+
+GET_DOCUMENT = """
+MATCH (d:Document {id: $id})
+RETURN d.id AS id, d.source AS source, d.text AS text, d.metadata AS metadata
+"""
+
+GET_ENTITY = f"""
+MATCH (e:Entity {{id: $id}})
+RETURN {_ENTITY_COLUMNS}
+"""
+
+ENTITIES_WITH_IDS = f"""
+MATCH (e:Entity)
+WHERE e.id IN $ids
+RETURN {_ENTITY_COLUMNS}
+ORDER BY e.id
+"""
+
+# $needle is one key between separators, so this matches whole names and aliases only.
+ENTITIES_NAMED = f"""
+MATCH (e:Entity)
+WHERE e.name_keys CONTAINS $needle AND ($types IS NULL OR e.type IN $types)
+RETURN {_ENTITY_COLUMNS}
+ORDER BY e.id
+"""
+
+# Fuzzy candidates: entities sharing the most trigrams of the key with a name or alias (each
+# probe a text-index CONTAINS); the store then scores them with rapidfuzz, like the SQLite store.
+ENTITY_CANDIDATES = f"""
+UNWIND $grams AS gram
+MATCH (e:Entity)
+WHERE e.name_keys CONTAINS gram AND ($types IS NULL OR e.type IN $types)
+WITH e, count(*) AS shared
+RETURN {_ENTITY_COLUMNS}
+ORDER BY shared DESC, e.id
+LIMIT $limit
+"""
+
+ENTITIES_PAGE = f"""
+MATCH (e:Entity)
+WHERE e.id > $after
+RETURN {_ENTITY_COLUMNS}
+ORDER BY e.id
+LIMIT $limit
+"""
+
+MENTIONS_OF_DOCUMENT = f"""
+MATCH (d:Document {{id: $document_id}})-[m:MENTIONS]->(e:Entity)
+WHERE $entity_id IS NULL OR e.id = $entity_id
+RETURN {_MENTION_COLUMNS}
+ORDER BY m.start, m.end, e.id
+"""
+
+MENTIONS_OF_ENTITY = f"""
+MATCH (d:Document)-[m:MENTIONS]->(e:Entity {{id: $entity_id}})
+RETURN {_MENTION_COLUMNS}
+ORDER BY d.id, m.start, m.end
+"""
+
+ALL_MENTIONS = f"""
+MATCH (d:Document)-[m:MENTIONS]->(e:Entity)
+RETURN {_MENTION_COLUMNS}
+ORDER BY d.id, m.start, m.end, e.id
+"""
+
+# relations(): anchored on the most selective field given, the others filtered.
+RELATIONS_FROM_SUBJECT = f"""
+MATCH (s:Entity {{id: $subject}})-[r]->(o:Entity)
+WHERE ($predicate IS NULL OR type(r) = $predicate) AND ($object IS NULL OR o.id = $object)
+  AND ($negated IS NULL OR r.negated = $negated)
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+RELATIONS_TO_OBJECT = f"""
+MATCH (s:Entity)-[r]->(o:Entity {{id: $object}})
+WHERE ($predicate IS NULL OR type(r) = $predicate) AND ($negated IS NULL OR r.negated = $negated)
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+# A predicate outside the registered schema cannot be inlined, so it is filtered here instead.
+ALL_RELATIONS = f"""
+MATCH (s:Entity)-[r]->(o:Entity)
+WHERE ($predicate IS NULL OR type(r) = $predicate) AND ($negated IS NULL OR r.negated = $negated)
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+
+def relations_of_type(schema: Schema, predicate: str) -> str:
+    """Relations of one predicate: inlining the type lets Neo4j scan only those relationships."""
+    return f"""
+MATCH (s:Entity)-[r:{relationship_type(schema, predicate)}]->(o:Entity)
+WHERE $negated IS NULL OR r.negated = $negated
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+
+def relations_page(schema: Schema, predicate: str) -> str:
+    """One keyset page of relations of one predicate, in id order (served by its id index)."""
+    return f"""
+MATCH (s:Entity)-[r:{relationship_type(schema, predicate)}]->(o:Entity)
+WHERE r.id > $after
+RETURN r.id AS id, s.id AS subject, type(r) AS predicate, o.id AS object, r.negated AS negated,
+       r.hedged AS hedged, r.confidence AS confidence,
+       CASE WHEN $with_evidence THEN {_EVIDENCE_MAP} END AS evidence
+ORDER BY r.id
+LIMIT $limit
+"""
+
+
+def limited(statement: str) -> str:
+    """``statement`` returning at most ``$limit`` rows (a separate text: LIMIT cannot be null)."""
+    return statement.rstrip("\n") + "\nLIMIT $limit\n"
+
+
+NEIGHBOURS_OUT = f"""
+MATCH (s:Entity {{id: $id}})-[r]->(o:Entity)
+WHERE $predicates IS NULL OR type(r) IN $predicates
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+NEIGHBOURS_IN = f"""
+MATCH (s:Entity)-[r]->(o:Entity {{id: $id}})
+WHERE $predicates IS NULL OR type(r) IN $predicates
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+# DISTINCT: an undirected pattern meets a self-loop from both ends.
+NEIGHBOURS_BOTH = f"""
+MATCH (:Entity {{id: $id}})-[r]-(:Entity)
+WHERE $predicates IS NULL OR type(r) IN $predicates
+WITH DISTINCT r
+WITH r, startNode(r) AS s, endNode(r) AS o
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+# One breadth-first step of subgraph(): the ids one edge away from a frontier.
+NEIGHBOUR_IDS = """
+UNWIND $ids AS seed_id
+MATCH (:Entity {id: seed_id})-[r]-(x:Entity)
+WHERE $predicates IS NULL OR type(r) IN $predicates
+RETURN DISTINCT x.id AS id
+ORDER BY id
+"""
+
+RELATIONS_AMONG = f"""
+UNWIND $ids AS seed_id
+MATCH (s:Entity {{id: seed_id}})-[r]->(o:Entity)
+WHERE o.id IN $ids AND ($predicates IS NULL OR type(r) IN $predicates)
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+# OPTIONAL MATCH keeps the single row alive when a kind has no nodes, so every count is 0, not absent.
+COUNTS = """
+MATCH (d:Document)
+WITH count(d) AS documents
+OPTIONAL MATCH (c:Chunk)
+WITH documents, count(c) AS chunks
+OPTIONAL MATCH (:Document)-[m:MENTIONS]->(:Entity)
+WITH documents, chunks, count(m) AS mentions
+OPTIONAL MATCH (e:Entity)
+WHERE NOT EXISTS { (e)--(:Entity) }
+RETURN documents, chunks, mentions, count(e) AS orphan_entities
+"""
+
+ENTITIES_BY_TYPE = """
+MATCH (e:Entity)
+RETURN e.type AS entity_type, count(*) AS n
+ORDER BY entity_type
+"""
+
+RELATIONS_BY_PREDICATE = """
+MATCH (:Entity)-[r]->(:Entity)
+RETURN type(r) AS predicate, count(*) AS n, sum(size(r.ev_keys)) AS evidence
+ORDER BY predicate
+"""
+
+# --------------------------------------------------------------------------- enumeration
+
+_CONSTANTS = {
+    "await_indexes": AWAIT_INDEXES,
+    "relationship_types": RELATIONSHIP_TYPES,
+    "read_schema": READ_SCHEMA,
+    "write_schema": WRITE_SCHEMA,
+    "clear_slice": CLEAR_SLICE,
+    "stored_entities": STORED_ENTITIES,
+    "stored_documents": STORED_DOCUMENTS,
+    "upsert_documents": UPSERT_DOCUMENTS,
+    "upsert_chunks": UPSERT_CHUNKS,
+    "upsert_mentions": UPSERT_MENTIONS,
+    "document_exists": DOCUMENT_EXISTS,
+    "delete_relations_of_document": DELETE_RELATIONS_OF_DOCUMENT,
+    "strip_document_evidence": STRIP_DOCUMENT_EVIDENCE,
+    "delete_mentions_of_document": DELETE_MENTIONS_OF_DOCUMENT,
+    "delete_chunks_of_document": DELETE_CHUNKS_OF_DOCUMENT,
+    "delete_document": DELETE_DOCUMENT,
+    "delete_orphaned_entities": DELETE_ORPHANED_ENTITIES,
+    "get_document": GET_DOCUMENT,
+    "get_entity": GET_ENTITY,
+    "entities_with_ids": ENTITIES_WITH_IDS,
+    "entities_named": ENTITIES_NAMED,
+    "entity_candidates": ENTITY_CANDIDATES,
+    "entities_page": ENTITIES_PAGE,
+    "mentions_of_document": MENTIONS_OF_DOCUMENT,
+    "mentions_of_entity": MENTIONS_OF_ENTITY,
+    "all_mentions": ALL_MENTIONS,
+    "relations_from_subject": RELATIONS_FROM_SUBJECT,
+    "relations_from_subject_limited": limited(RELATIONS_FROM_SUBJECT),
+    "relations_to_object": RELATIONS_TO_OBJECT,
+    "relations_to_object_limited": limited(RELATIONS_TO_OBJECT),
+    "all_relations": ALL_RELATIONS,
+    "all_relations_limited": limited(ALL_RELATIONS),
+    "neighbours_out": NEIGHBOURS_OUT,
+    "neighbours_out_limited": limited(NEIGHBOURS_OUT),
+    "neighbours_in": NEIGHBOURS_IN,
+    "neighbours_in_limited": limited(NEIGHBOURS_IN),
+    "neighbours_both": NEIGHBOURS_BOTH,
+    "neighbours_both_limited": limited(NEIGHBOURS_BOTH),
+    "neighbour_ids": NEIGHBOUR_IDS,
+    "relations_among": RELATIONS_AMONG,
+    "counts": COUNTS,
+    "entities_by_type": ENTITIES_BY_TYPE,
+    "relations_by_predicate": RELATIONS_BY_PREDICATE,
+}
+
+
+def all_statements(schema: Schema) -> list[tuple[str, str]]:
+    """(name, cypher) of every statement the Neo4j store can issue for ``schema``.
+
+    Per-type statements are listed once for every entity type and relation of ``schema``.
+    """
+    statements = schema_statements(schema) + list(_CONSTANTS.items())
+    for type_name in (t.name for t in schema.entity_types):
+        statements.append((f"upsert_entities[{type_name}]", upsert_entities(schema, type_name)))
+        statements.append((f"remove_entity_label[{type_name}]", remove_entity_label(schema, type_name)))
+    for relation in schema.relation_types:
+        name = relation.name
+        statements.append((f"upsert_relations[{name}]", upsert_relations(schema, name)))
+        statements.append((f"relations_of_type[{name}]", relations_of_type(schema, name)))
+        statements.append((f"relations_of_type_limited[{name}]", limited(relations_of_type(schema, name))))
+        statements.append((f"relations_page[{name}]", relations_page(schema, name)))
+    return statements
