@@ -90,7 +90,8 @@ def _global_options(
     global _state
     _state = CliState(config_path=config, quiet=quiet, verbose=verbose)
     ctx.obj = _state
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    # Library INFO lines repeat what the commands print as their summary, so the CLI shows WARNING and up.
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 
 
@@ -116,7 +117,6 @@ OntologyOption = Annotated[
     str | None,
     typer.Option(
         "--ontology",
-        "-o",
         help='Ontology: a shipped name ("medical", "legal") or a file. Default: [ontology] source of kgsynth.toml.',
     ),
 ]
