@@ -1,0 +1,191 @@
+"""Graph questions the sample factory asks of a ``GraphSnapshot``, answered from its CSR arrays.
+
+Negatives, distractors, counts and comparisons all need the same few facts: the neighbours of
+a node by one relation in one direction, the entities a relation reaches anywhere in the graph
+(its observed range), the members of exactly one type, and what a chain of relations reaches
+from a start node. They live here once, with per-predicate caches, so each of those modules
+stays a page long and none of them touches the snapshot's internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kgsynth.model import Relation
+from kgsynth.store.snapshot import GraphSnapshot
+
+logger = logging.getLogger(__name__)
+
+#: A reachable set larger than this is "too many to enumerate": the caller treats it as unknown
+#: (a yes/no negative cannot then be proven absent, so the sample stays positive).
+REACH_LIMIT = 2_000
+#: (node, direction) neighbour lists remembered before the cache is emptied.
+NEIGHBOUR_CACHE = 100_000
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A relation read one way: ``forward`` means from its subject to its object."""
+
+    predicate: str
+    forward: bool
+    symmetric: bool = False
+
+
+class GraphLookup:
+    """Cached neighbourhood, range and type queries over one snapshot."""
+
+    def __init__(self, graph: GraphSnapshot) -> None:
+        self.graph = graph
+        self._ends: dict[tuple[int, bool], np.ndarray] = {}
+        self._exact: dict[str, np.ndarray] = {}
+        self._plausible: dict[tuple[str, bool, str], np.ndarray] = {}
+        self._symmetric = {r.name for r in graph.schema.relation_types if r.symmetric}
+        self._functional = {r.name for r in graph.schema.relation_types if r.functional}
+        self._predicates = {name: p for p, name in enumerate(graph.predicates)}
+        self._neighbours: dict[tuple[int, Direction], tuple[np.ndarray, np.ndarray]] = {}
+
+    def direction(self, relation: Relation, from_id: str) -> Direction:
+        """How ``relation`` is read when walking from ``from_id`` (its subject means forward)."""
+        return Direction(
+            relation.predicate, relation.subject == from_id, self.is_symmetric(relation.predicate)
+        )
+
+    def is_symmetric(self, predicate: str) -> bool:
+        """Whether the schema declares ``predicate`` symmetric (then both directions are one fact)."""
+        return predicate in self._symmetric
+
+    def is_functional(self, predicate: str) -> bool:
+        """Whether a subject may have only one object for ``predicate`` (a contradiction source)."""
+        return predicate in self._functional
+
+    def neighbours(self, i: int, direction: Direction) -> tuple[np.ndarray, np.ndarray]:
+        """Positive-fact neighbours of node ``i`` along ``direction``: (node indexes, edge indexes).
+
+        For a symmetric relation both directions count, each neighbour once.
+        """
+        key = (i, direction)
+        found = self._neighbours.get(key)
+        if found is None:
+            if len(self._neighbours) >= NEIGHBOUR_CACHE:
+                self._neighbours.clear()
+            found = self._neighbours[key] = self._find_neighbours(i, direction)
+        return found
+
+    def _find_neighbours(self, i: int, direction: Direction) -> tuple[np.ndarray, np.ndarray]:
+        graph = self.graph
+        p = self._predicates.get(direction.predicate)
+        if p is None:
+            return np.empty(0, np.int32), np.empty(0, np.int32)
+        sides = [direction.forward, not direction.forward] if direction.symmetric else [direction.forward]
+        nodes, edges = [], []
+        for forward in sides:
+            far, preds, ks = graph.out_edges(i) if forward else graph.in_edges(i)
+            keep = (preds == p) & ~graph.edge_negated[ks]
+            nodes.append(far[keep])
+            edges.append(ks[keep])
+        node_array, edge_array = (
+            (nodes[0], edges[0]) if len(nodes) == 1 else (np.concatenate(nodes), np.concatenate(edges))
+        )
+        if direction.symmetric and node_array.size:
+            node_array, first = np.unique(node_array, return_index=True)
+            edge_array = edge_array[first]
+        return node_array, edge_array
+
+    def ends(self, direction: Direction) -> np.ndarray:
+        """Every node a relation reaches in this direction anywhere in the graph (sorted, unique)."""
+        graph = self.graph
+        if direction.predicate not in graph.predicates:
+            return np.empty(0, np.int32)
+        p = graph.predicate_index(direction.predicate)
+        key = (p, direction.forward or direction.symmetric)
+        if key not in self._ends:
+            mask = (graph.edge_predicate == p) & ~graph.edge_negated
+            far = [graph.edge_object[mask]] if key[1] else [graph.edge_subject[mask]]
+            if direction.symmetric:
+                far.append(graph.edge_subject[mask])
+            self._ends[key] = np.unique(np.concatenate(far))
+        return self._ends[key]
+
+    def plausible(self, direction: Direction, type_name: str) -> np.ndarray:
+        """Nodes of exactly ``type_name`` that the relation reaches in this direction somewhere (cached)."""
+        key = (direction.predicate, direction.forward or direction.symmetric, type_name)
+        if key not in self._plausible:
+            self._plausible[key] = np.intersect1d(
+                self.ends(direction), self.of_exact_type(type_name), assume_unique=True
+            )
+        return self._plausible[key]
+
+    def starts(self, direction: Direction) -> np.ndarray:
+        """Every node a relation leaves from in this direction (its observed domain)."""
+        return self.ends(Direction(direction.predicate, not direction.forward, direction.symmetric))
+
+    def of_exact_type(self, type_name: str) -> np.ndarray:
+        """Nodes whose type is exactly ``type_name`` (subclasses excluded: a Drug is not a Chemical here)."""
+        if type_name not in self._exact:
+            graph = self.graph
+            wanted = [t for t, name in enumerate(graph.type_names) if name == type_name]
+            self._exact[type_name] = np.flatnonzero(np.isin(graph.entity_type_index, wanted)).astype(np.int32)
+        return self._exact[type_name]
+
+    def reachable(self, start: int, steps: Sequence[Direction], limit: int = REACH_LIMIT) -> set[int] | None:
+        """Nodes reached from ``start`` by following ``steps`` in order (revisits allowed), or None if huge.
+
+        This is the set a relative-clause question describes: "a symptom of a disease that aspirin
+        treats" is every node reached by treats then has_symptom from aspirin.
+        """
+        frontier = {start}
+        for step in steps:
+            reached: set[int] = set()
+            for node in frontier:
+                reached.update(self.neighbours(node, step)[0].tolist())
+                if len(reached) > limit:
+                    return None
+            frontier = reached
+        return frontier
+
+    def names_key(self, nodes: Sequence[int] | set[int]) -> set[str]:
+        """Case-folded names of ``nodes``: two entities named alike must not be told apart by a question."""
+        return {self.graph.entity_name(i).casefold() for i in nodes}
+
+
+def sample_nodes(
+    pool: np.ndarray, rng: random.Random, k: int, accept: Callable[[int], bool], attempts: int = 0
+) -> list[int]:
+    """Up to ``k`` distinct nodes of ``pool`` drawn with the caller's RNG that pass ``accept``.
+
+    Draws random positions rather than shuffling the pool, so picking from a type with a million
+    members costs ``O(attempts)``; small pools are shuffled whole so none is missed.
+    """
+    chosen: list[int] = []
+    size = int(pool.size)
+    if size == 0 or k <= 0:
+        return chosen
+    if size <= max(64, 4 * k):
+        order = [int(x) for x in pool]
+        rng.shuffle(order)
+        for node in order:
+            if node not in chosen and accept(node):
+                chosen.append(node)
+                if len(chosen) == k:
+                    break
+        return chosen
+    seen: set[int] = set()
+    for _ in range(attempts or 40 * k):
+        node = int(pool[rng.randrange(size)])
+        if node in seen:
+            continue
+        seen.add(node)
+        if accept(node):
+            chosen.append(node)
+            if len(chosen) == k:
+                break
+    return chosen
+
+
+__all__ = ["REACH_LIMIT", "Direction", "GraphLookup", "sample_nodes"]
