@@ -47,7 +47,33 @@ _EXPORTS: dict[str, str] = {
     "write_samples": "kgsynth.export",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CheckResult",
+    "Chunk",
+    "Claim",
+    "Config",
+    "Document",
+    "Entity",
+    "EntityType",
+    "Evidence",
+    "FactPath",
+    "GraphBatch",
+    "GraphStore",
+    "KgsynthError",
+    "Mention",
+    "Relation",
+    "RelationType",
+    "Sample",
+    "SampleFactory",
+    "Schema",
+    "Verdict",
+    "check_ontology",
+    "export_graph",
+    "import_rdf",
+    "load_ontology",
+    "open_store",
+    "write_samples",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from kgsynth.config import Config

@@ -19,6 +19,10 @@ def test_public_api_all_is_sorted_and_unique():
     assert kgsynth.__all__ == sorted(set(kgsynth.__all__))
 
 
+def test_public_api_all_lists_exactly_the_lazy_exports():
+    assert set(kgsynth.__all__) == set(kgsynth._EXPORTS)
+
+
 @pytest.mark.parametrize("name", kgsynth.__all__)
 def test_public_api_name_resolves_to_its_module_object(name):
     module = importlib.import_module(kgsynth._EXPORTS[name])
