@@ -37,6 +37,8 @@ _EXPORTS: dict[str, str] = {
     "RelationType": "kgsynth.model",
     "Sample": "kgsynth.model",
     "SampleFactory": "kgsynth.generate",
+    "SynthesisSpec": "kgsynth.pipeline",
+    "WalkSpec": "kgsynth.walks",
     "Schema": "kgsynth.model",
     "Verdict": "kgsynth.model",
     "check_ontology": "kgsynth.ontology",
@@ -44,6 +46,8 @@ _EXPORTS: dict[str, str] = {
     "import_rdf": "kgsynth.rdf",
     "load_ontology": "kgsynth.ontology",
     "open_store": "kgsynth.store",
+    "synthesize": "kgsynth.pipeline",
+    "walk": "kgsynth.walks",
     "write_samples": "kgsynth.export",
 }
 
@@ -66,12 +70,16 @@ __all__ = [
     "Sample",
     "SampleFactory",
     "Schema",
+    "SynthesisSpec",
     "Verdict",
+    "WalkSpec",
     "check_ontology",
     "export_graph",
     "import_rdf",
     "load_ontology",
     "open_store",
+    "synthesize",
+    "walk",
     "write_samples",
 ]
 
@@ -98,8 +106,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Verdict,
     )
     from kgsynth.ontology import check_ontology, load_ontology
+    from kgsynth.pipeline import SynthesisSpec, synthesize
     from kgsynth.rdf import export_graph, import_rdf
     from kgsynth.store import GraphStore, open_store
+    from kgsynth.walks import WalkSpec, walk
 
 
 def __getattr__(name: str) -> Any:

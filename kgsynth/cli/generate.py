@@ -1,0 +1,177 @@
+"""``kgsynth generate``: the graph -> a JSONL file of grounded samples and its dataset card.
+
+The file is written to a temporary name beside the output and renamed only once all ``--n``
+samples are made, so a failed run (a ``GenerationError`` saying why the graph could not give
+what was asked) leaves no file, never a short one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kgsynth.cli.app import StoreOption, app, open_store_from_cli, progress, state, stderr
+from kgsynth.errors import ConfigError
+from kgsynth.export import FORMATS, CoverageReport, dataset_card, write_samples
+from kgsynth.model import Sample
+from kgsynth.pipeline.synthesize import SynthesisResult, SynthesisSpec, synthesize
+
+
+def parse_hops(text: str) -> tuple[int, int]:
+    """``"2"`` -> (2, 2); ``"1-3"`` or ``"1..3"`` -> (1, 3).
+
+    Raises:
+        ConfigError: naming --hops, for anything else.
+    """
+    low, sep, high = text.replace("..", "-").partition("-")
+    try:
+        return (int(low), int(high)) if sep else (int(low), int(low))
+    except ValueError:
+        raise ConfigError(f'--hops "{text}" is not a hop count or range; give e.g. 2 or 1-3.') from None
+
+
+def card_path(output: Path) -> Path:
+    """Where the dataset card of ``output`` goes: ``out.jsonl`` -> ``out.card.md``."""
+    return output.with_name(output.name.removesuffix(output.suffix) + ".card.md")
+
+
+@app.command("generate")
+def generate_cli(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSONL file to write.")],
+    n: Annotated[
+        int, typer.Option("--n", min=1, help="Exactly this many samples (or an error saying why not).")
+    ],
+    store: StoreOption = None,
+    hops: Annotated[
+        str, typer.Option("--hops", help="Hops per path: a count (2) or a range (1-3), 1 to 4.")
+    ] = "1-3",
+    types: Annotated[
+        str,
+        typer.Option(
+            "--types",
+            help="Question types, comma-separated: factoid, multihop, yesno, mcq, count, comparison.",
+        ),
+    ] = "factoid,multihop,yesno,mcq",
+    format: Annotated[str, typer.Option("--format", "-f", help="raw, alpaca, sharegpt or openai.")] = "raw",
+    seed: Annotated[
+        int, typer.Option("--seed", help="Same seed, same graph: the same file, byte for byte.")
+    ] = 0,
+    lang: Annotated[str, typer.Option("--lang", help="Template language: en or zh.")] = "en",
+    pack: Annotated[
+        str, typer.Option("--pack", help="Template pack: auto, generic, medical, legal, or a folder.")
+    ] = "auto",
+    strategy: Annotated[
+        str, typer.Option("--strategy", help="Walks: random, or inverse_degree (avoid hubs).")
+    ] = "random",
+    relation: Annotated[
+        list[str] | None, typer.Option("--relation", help="Use only these relations (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Never use these relations (repeatable).")
+    ] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Skip facts below this.")] = 0.0,
+    include_negated: Annotated[
+        bool, typer.Option("--include-negated", help="Also use negated facts.")
+    ] = False,
+    include_hedged: Annotated[bool, typer.Option("--include-hedged", help="Also use hedged facts.")] = False,
+    per_relation_cap: Annotated[
+        int | None, typer.Option("--per-relation-cap", help="At most this many samples per relation type.")
+    ] = None,
+    per_entity_cap: Annotated[
+        int | None, typer.Option("--per-entity-cap", help="At most this many samples per entity.")
+    ] = None,
+) -> None:
+    """Generate grounded QA samples from the graph: JSONL plus a dataset card beside it.
+
+    Every sample carries its path as triples with evidence and the checks that re-verify it.
+    """
+    if format not in FORMATS:
+        raise ConfigError(f'--format "{format}" is not one of: {", ".join(FORMATS)}.')
+    spec = SynthesisSpec.of(
+        n=n,
+        hops=parse_hops(hops),
+        types=tuple(t.strip() for t in types.split(",") if t.strip()),
+        seed=seed,
+        language=lang,
+        pack=pack,
+        strategy=strategy,
+        relations=tuple(relation or ()),
+        exclude=tuple(exclude or ()),
+        min_confidence=min_confidence,
+        include_negated=include_negated,
+        include_hedged=include_hedged,
+        per_relation_cap=per_relation_cap,
+        per_entity_cap=per_entity_cap,
+    )
+    card = card_path(output)
+    with open_store_from_cli(store) as graph:
+        result = synthesize(graph, spec)
+        with staged(output) as samples_file, staged(card) as card_file:
+            written = _write_samples(result, samples_file, format)
+            card_file.write_text(
+                dataset_card(
+                    result.report.coverage or CoverageReport(),
+                    {"format": format, **spec.model_dump(mode="json")},
+                    source=graph.url,
+                    data_file=output.name,
+                    drops=dict(result.report.drops),
+                ),
+                encoding="utf-8",
+            )
+    if not state().quiet:
+        _print_summary(result, written, output, card)
+
+
+@contextmanager
+def staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path``, renamed to ``path`` if the block succeeds, deleted if not."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_samples(result: SynthesisResult, path: Path, format: str) -> int:
+    with path.open("w", encoding="utf-8") as handle, progress("generate", total=result.spec.n) as bar:
+        task = bar.task_ids[0]
+
+        def tracked() -> Iterator[Sample]:
+            for made, sample in enumerate(result, start=1):
+                if made % 50 == 0 or made == result.spec.n:
+                    bar.update(task, completed=made, detail=f"{result.report.attempts} attempts")
+                yield sample
+
+        return write_samples(tracked(), handle, format)
+
+
+def _print_summary(result: SynthesisResult, written: int, output: Path, card: Path) -> None:
+    report = result.report
+    stderr.print(f"wrote {written} samples to {output}, dataset card {card}")
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column in ("by", "value", "samples"):
+        table.add_column(column, justify="right" if column == "samples" else "left")
+    for title, counter in (
+        ("type", report.by_type),
+        ("hops", report.by_hops),
+        ("relation", report.by_relation),
+    ):
+        for value, count in _top(counter):
+            table.add_row(title, str(value), str(count))
+    stderr.print(table)
+    stderr.print(report.coverage_text())
+    if report.drops:
+        stderr.print(f"dropped on the way ({sum(report.drops.values())}): {report.drop_summary()}")
+
+
+def _top(counter: Counter, limit: int = 8) -> list[tuple[object, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
