@@ -1,0 +1,692 @@
+"""``SQLiteStore``: the embedded default ``GraphStore``, one SQLite file (or ``:memory:``).
+
+The tables are in ``_schema.sql``. Every ``write`` is one transaction of ``executemany``
+upserts whose ``ON CONFLICT`` clauses are the merge rules of ``kgsynth.store.base``, so
+re-writing a batch changes nothing and a failing batch leaves nothing behind. Checks that
+a batch is sound (schema names, entities it refers to) are done set-wise, once per batch,
+never once per row. Reads page by key (``WHERE id > ? ORDER BY id LIMIT n``), so iterating
+a graph of millions of relations keeps memory flat. Every ``sqlite3`` error is re-raised
+here as a ``StoreError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib.resources import files
+from types import TracebackType
+
+from rapidfuzz import fuzz
+
+from kgsynth.errors import SchemaError, StoreError
+from kgsynth.model import (
+    ROOT_TYPE,
+    DeletionReport,
+    Document,
+    Entity,
+    EntityMatch,
+    GraphBatch,
+    GraphStats,
+    Mention,
+    Relation,
+    Schema,
+    Subgraph,
+    normalise_name,
+)
+from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
+
+logger = logging.getLogger(__name__)
+
+#: Bumped when the tables change incompatibly; a file from a newer kgsynth is refused.
+FORMAT_VERSION = 1
+
+#: Score of an entity found through one of its aliases rather than its name.
+ALIAS_SCORE = 0.95
+
+#: Fuzzy lookup ranks this many FTS candidates per requested match before scoring them exactly.
+FUZZY_CANDIDATES_PER_MATCH = 20
+
+#: Writes normalise the same entity names batch after batch; remembering them saves a third of the
+#: Python time of a write.
+_normalised = lru_cache(maxsize=1 << 16)(normalise_name)
+
+_PRAGMAS = (
+    "PRAGMA synchronous = NORMAL",  # with WAL: durable at checkpoints, far fewer fsyncs
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA cache_size = -65536",  # 64 MiB page cache, a fixed ceiling however big the graph
+)
+
+_TABLES = ("meta", "documents", "chunks", "entities", "aliases", "mentions", "relations", "evidence")
+_FTS_TABLES = ("entity_names_fts", "alias_names_fts")
+
+#: A JSON array parameter as a set, so a whole list of ids is one bound value.
+_IN = "(SELECT value FROM json_each(?))"
+_RELATION_COLUMNS = "seq, id, subject, predicate, object, negated, hedged, confidence"
+_EVIDENCE_ORDER = 'document_id, start, "end", extractor, key'
+
+_UPSERT_DOCUMENT = """
+    INSERT INTO documents (id, source, text, metadata) VALUES (?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET source = excluded.source, text = excluded.text,
+        metadata = excluded.metadata"""
+_UPSERT_CHUNK = """
+    INSERT INTO chunks (id, document_id, start, "end", text) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET document_id = excluded.document_id, start = excluded.start,
+        "end" = excluded."end", text = excluded.text"""
+# The WHERE keeps a re-write of an unchanged entity from touching its row (and the FTS index).
+_UPSERT_ENTITY = """
+    INSERT INTO entities (id, type, name, norm) VALUES (?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name, norm = excluded.norm
+    WHERE entities.type IS NOT excluded.type OR entities.name IS NOT excluded.name"""
+_INSERT_ALIAS = "INSERT OR IGNORE INTO aliases (entity_id, alias, norm) VALUES (?, ?, ?)"
+_UPSERT_MENTION = """
+    INSERT INTO mentions (id, entity_id, document_id, chunk_id, start, "end", text, sentence)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET chunk_id = excluded.chunk_id, text = excluded.text,
+        sentence = excluded.sentence"""
+# Confidence is the maximum and hedged stays true only while every write was hedged; the WHERE
+# skips the row write when neither would change, which makes re-writes nearly free.
+_UPSERT_RELATION = """
+    INSERT INTO relations (id, subject, predicate, object, negated, hedged, confidence)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET confidence = max(relations.confidence, excluded.confidence),
+        hedged = relations.hedged AND excluded.hedged
+    WHERE excluded.confidence > relations.confidence OR (relations.hedged AND NOT excluded.hedged)"""
+# Evidence is keyed by its relation's seq, looked up from the id in the same statement.
+_INSERT_EVIDENCE = """
+    INSERT OR IGNORE INTO evidence
+        (relation_seq, key, document_id, chunk_id, start, "end", sentence, extractor)
+    SELECT seq, ?, ?, ?, ?, ?, ?, ? FROM relations WHERE id = ?"""
+_MISSING_ENTITIES = """
+    SELECT j.value FROM json_each(?) AS j
+    WHERE NOT EXISTS (SELECT 1 FROM entities AS e WHERE e.id = j.value)"""
+
+
+class SQLiteStore:
+    """A graph store in one SQLite file (WAL mode), or in memory for ``":memory:"``.
+
+    Example:
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.stats().entities
+        0
+    """
+
+    def __init__(self, path: str) -> None:
+        self.url = path
+        self._conn: sqlite3.Connection | None = None
+        with self._sql("open"):
+            self._conn = sqlite3.connect(path, isolation_level=None)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._conn.set_trace_callback(lambda statement: logger.debug("sql: %.300s", statement))
+            if path != ":memory:" and not path.startswith("file::memory:"):
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            for pragma in _PRAGMAS:
+                self._conn.execute(pragma)
+            self._check_format()
+            self._conn.executescript(_schema_script())
+            self._conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        self._schema = self._load_schema()
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; the store is unusable afterwards."""
+        if self._conn is not None:
+            with self._sql("close"):
+                self._conn.close()
+            self._conn = None
+
+    def clear(self) -> None:
+        """Delete everything the store holds, the registered schema included."""
+        drops = "".join(f"DROP TABLE IF EXISTS {table};\n" for table in _FTS_TABLES + _TABLES)
+        with self._sql("clear"):
+            self._db.executescript(f"BEGIN IMMEDIATE;\n{drops}{_schema_script()}COMMIT;")
+        self._schema = Schema()
+
+    # ------------------------------------------------------------------ schema
+    def schema(self) -> Schema:
+        """The schema registered so far (empty if none)."""
+        return self._schema
+
+    def ensure_schema(self, schema: Schema) -> None:
+        """Register ``schema``, merged into the one stored (stored types win on a name clash)."""
+        merged = self._schema.merge(schema) if self._registered() else schema
+        with self._transaction("register the schema"):
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (merged.model_dump_json(),),
+            )
+        self._schema = merged
+
+    # ------------------------------------------------------------------ writes
+    def write(self, batch: GraphBatch) -> None:
+        """Write the batch in one transaction; see ``GraphStore.write``."""
+        self._check_names(batch)
+        relation_ids = [relation.id for relation in batch.relations]
+        with self._transaction(f"write a batch of {len(batch)} rows"):
+            self._check_entities_exist(batch, relation_ids)
+            self._write_rows(batch, relation_ids)
+        logger.debug("sqlite: wrote %d rows to %s", len(batch), self.url)
+
+    def _write_rows(self, batch: GraphBatch, relation_ids: list[str]) -> None:
+        db = self._db
+        db.executemany(
+            _UPSERT_DOCUMENT,
+            [(d.id, d.source, d.text, json.dumps(d.metadata, sort_keys=True)) for d in batch.documents],
+        )
+        db.executemany(_UPSERT_CHUNK, [(c.id, c.document_id, c.start, c.end, c.text) for c in batch.chunks])
+        self._write_entities(batch.entities)
+        db.executemany(
+            _UPSERT_MENTION,
+            [
+                (m.id, m.entity_id, m.document_id, m.chunk_id, m.start, m.end, m.text, m.sentence)
+                for m in batch.mentions
+            ],
+        )
+        db.executemany(
+            _UPSERT_RELATION,
+            [
+                (rid, r.subject, r.predicate, r.object, r.negated, r.hedged, r.confidence)
+                for rid, r in zip(relation_ids, batch.relations, strict=True)
+            ],
+        )
+        db.executemany(
+            _INSERT_EVIDENCE,
+            [
+                (e.key, e.document_id, e.chunk_id, e.start, e.end, e.sentence, e.extractor, rid)
+                for rid, r in zip(relation_ids, batch.relations, strict=True)
+                for e in r.evidence
+            ],
+        )
+
+    def _write_entities(self, entities: Sequence[Entity]) -> None:
+        """Upsert entities and their aliases, then index the new names for fuzzy lookup in bulk.
+
+        Rows inserted by this write are the ones above the highest rowid before it, so two
+        ``INSERT ... SELECT`` statements index them all. An entity given twice in the batch is
+        merged first, so the rename trigger only ever sees rows that were already indexed.
+        """
+        db = self._db
+        if len({entity.id for entity in entities}) < len(entities):
+            entities = _merge_repeats(entities)
+        entities_before = db.execute("SELECT coalesce(max(rowid), 0) FROM entities").fetchone()[0]
+        aliases_before = db.execute("SELECT coalesce(max(rowid), 0) FROM aliases").fetchone()[0]
+        db.executemany(_UPSERT_ENTITY, [(e.id, e.type, e.name, _normalised(e.name)) for e in entities])
+        db.executemany(_INSERT_ALIAS, [(e.id, a, _normalised(a)) for e in entities for a in e.aliases])
+        db.execute(
+            "INSERT INTO entity_names_fts (rowid, norm) SELECT rowid, norm FROM entities WHERE rowid > ?",
+            (entities_before,),
+        )
+        db.execute(
+            "INSERT INTO alias_names_fts (rowid, norm) SELECT rowid, norm FROM aliases WHERE rowid > ?",
+            (aliases_before,),
+        )
+
+    def _check_names(self, batch: GraphBatch) -> None:
+        """Refuse entity types and predicates the registered schema lacks, naming the first offender."""
+        schema = self._schema
+        if schema.entity_types:
+            known = {t.name for t in schema.entity_types}
+            for entity in batch.entities:
+                if entity.type not in known:
+                    _reraise_for(f'entity "{entity.id}"', schema.entity_type, entity.type)
+        if schema.relation_types:
+            known = {r.name for r in schema.relation_types}
+            for relation in batch.relations:
+                if relation.predicate not in known:
+                    _reraise_for(f'relation "{relation.id}"', schema.relation_type, relation.predicate)
+
+    def _check_entities_exist(self, batch: GraphBatch, relation_ids: list[str]) -> None:
+        """Refuse relations and mentions whose entities are neither in the batch nor stored."""
+        in_batch = {entity.id for entity in batch.entities}
+        wanted = {r.subject for r in batch.relations} | {r.object for r in batch.relations}
+        wanted |= {m.entity_id for m in batch.mentions}
+        wanted -= in_batch
+        if not wanted:
+            return
+        missing = {row[0] for row in self._db.execute(_MISSING_ENTITIES, (json.dumps(sorted(wanted)),))}
+        if not missing:
+            return
+        for rid, relation in zip(relation_ids, batch.relations, strict=True):
+            for end in (relation.subject, relation.object):
+                if end in missing:
+                    raise StoreError(_dangling(f'relation "{rid}"', end, self.url))
+        mention = next(m for m in batch.mentions if m.entity_id in missing)
+        raise StoreError(_dangling(f'mention "{mention.id}" in document "{mention.document_id}"',
+                                   mention.entity_id, self.url))
+
+    def delete_document(self, document_id: str) -> DeletionReport:
+        """Delete a document and every fact only it supported; see ``GraphStore.delete_document``."""
+        with self._transaction(f'delete document "{document_id}"'):
+            db = self._db
+            if db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is None:
+                raise StoreError(
+                    f'no document "{document_id}" in the store "{self.url}"; nothing was deleted.'
+                )
+            self._reset_touched()
+            db.execute(
+                "INSERT OR IGNORE INTO _touched_relations "
+                "SELECT relation_seq FROM evidence WHERE document_id = ?",
+                (document_id,),
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO _touched_entities "
+                "SELECT entity_id FROM mentions WHERE document_id = ?",
+                (document_id,),
+            )
+            evidence = db.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,)).rowcount
+            dead = (
+                "SELECT t.seq FROM _touched_relations AS t "
+                "WHERE NOT EXISTS (SELECT 1 FROM evidence AS e WHERE e.relation_seq = t.seq)"
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO _touched_entities "
+                f"SELECT subject FROM relations WHERE seq IN ({dead}) "
+                f"UNION SELECT object FROM relations WHERE seq IN ({dead})"
+            )
+            relations = db.execute(f"DELETE FROM relations WHERE seq IN ({dead})").rowcount
+            mentions = db.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,)).rowcount
+            chunks = db.execute("DELETE FROM chunks WHERE document_id = ?", (document_id,)).rowcount
+            documents = db.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount
+            entities = self._delete_abandoned_entities()
+        return DeletionReport(
+            document_id=document_id, documents=documents, chunks=chunks, mentions=mentions,
+            evidence=evidence, relations=relations, entities=entities,
+        )
+
+    def _reset_touched(self) -> None:
+        """Empty the temp tables that collect what a deletion touched (the relations by seq)."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _touched_relations (seq INTEGER PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _touched_entities (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM _touched_relations")
+        db.execute("DELETE FROM _touched_entities")
+
+    def _delete_abandoned_entities(self) -> int:
+        """Delete touched entities left with no mention and no relation; return how many."""
+        abandoned = (
+            "SELECT t.id FROM _touched_entities AS t "
+            "WHERE NOT EXISTS (SELECT 1 FROM mentions AS m WHERE m.entity_id = t.id) "
+            "AND NOT EXISTS (SELECT 1 FROM relations AS r WHERE r.subject = t.id) "
+            "AND NOT EXISTS (SELECT 1 FROM relations AS r WHERE r.object = t.id)"
+        )
+        self._db.execute(f"DELETE FROM aliases WHERE entity_id IN ({abandoned})")
+        return self._db.execute(f"DELETE FROM entities WHERE id IN ({abandoned})").rowcount
+
+    # ------------------------------------------------------------------ reads
+    def get_document(self, document_id: str) -> Document | None:
+        """The document with this id, or None."""
+        row = self._fetchone("SELECT id, source, text, metadata FROM documents WHERE id = ?", (document_id,))
+        if row is None:
+            return None
+        return Document(id=row[0], source=row[1], text=row[2], metadata=json.loads(row[3]))
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        found = self._entities_where("id = ?", (entity_id,))
+        return found[0] if found else None
+
+    def find_entities(
+        self,
+        name: str,
+        *,
+        type: str | None = None,
+        fuzzy: bool = False,
+        limit: int = 10,
+        min_score: float = 0.8,
+    ) -> list[EntityMatch]:
+        """Entities named or aliased ``name`` (case/space-insensitive), then near matches; best first."""
+        norm = normalise_name(name)
+        if not norm or limit <= 0:
+            return []
+        types = self._types_under(type)
+        matches = [EntityMatch(entity=e, method="name", score=1.0)
+                   for e in self._entities_where("norm = ?", (norm,), types)]
+        named = {m.entity.id for m in matches}
+        aliased = self._entities_where(
+            "id IN (SELECT entity_id FROM aliases WHERE norm = ?)", (norm,), types
+        )
+        matches += [
+            EntityMatch(entity=e, method="alias", score=ALIAS_SCORE) for e in aliased if e.id not in named
+        ]
+        if fuzzy and len(matches) < limit:
+            found = {m.entity.id for m in matches}
+            matches += self._fuzzy_matches(norm, types, found, min_score, limit - len(matches))
+        return matches[:limit]
+
+    def _fuzzy_matches(
+        self, norm: str, types: list[str] | None, exclude: set[str], min_score: float, limit: int
+    ) -> list[EntityMatch]:
+        """Near matches: trigram FTS candidates, scored exactly with ``fuzz.ratio`` on normalised names."""
+        grams = sorted({norm[i : i + 3] for i in range(len(norm) - 2)})
+        if not grams:
+            return []  # under three characters there is nothing to index; only exact matches count
+        query = " OR ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+        wanted = max(200, (limit + len(exclude)) * FUZZY_CANDIDATES_PER_MATCH)
+        rows = self._fetchall(
+            "SELECT e.id, e.norm FROM entity_names_fts AS f JOIN entities AS e ON e.rowid = f.rowid "
+            "WHERE entity_names_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            (query, wanted),
+        ) + self._fetchall(
+            "SELECT a.entity_id, a.norm FROM alias_names_fts AS f JOIN aliases AS a ON a.rowid = f.rowid "
+            "WHERE alias_names_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            (query, wanted),
+        )
+        scores: dict[str, float] = {}
+        for entity_id, candidate in rows:
+            if entity_id not in exclude:
+                score = fuzz.ratio(norm, candidate) / 100.0
+                scores[entity_id] = max(score, scores.get(entity_id, 0.0))
+        kept = {entity_id: score for entity_id, score in scores.items() if score >= min_score}
+        entities = {e.id: e for e in self._entities_in(sorted(kept), types)}
+        ranked = sorted(entities, key=lambda entity_id: (-kept[entity_id], entity_id))[:limit]
+        return [EntityMatch(entity=entities[i], method="fuzzy", score=min(kept[i], 1.0)) for i in ranked]
+
+    def _types_under(self, type_name: str | None) -> list[str] | None:
+        """``type_name`` and its subclasses in the schema; None means any type."""
+        if type_name is None or type_name == ROOT_TYPE:
+            return None
+        schema = self._schema
+        return sorted({type_name} | {t.name for t in schema.entity_types if schema.is_a(t.name, type_name)})
+
+    def mentions(self, *, document_id: str | None = None, entity_id: str | None = None) -> list[Mention]:
+        """Mentions of a document and/or an entity, in document order (document id, then offsets)."""
+        where, params = _conditions(document_id=document_id, entity_id=entity_id)
+        rows = self._fetchall(
+            'SELECT entity_id, document_id, chunk_id, start, "end", text, sentence FROM mentions'
+            f'{where} ORDER BY document_id, start, "end", entity_id',
+            params,
+        )
+        return [
+            Mention(entity_id=r[0], document_id=r[1], chunk_id=r[2], start=r[3], end=r[4], text=r[5],
+                    sentence=r[6])
+            for r in rows
+        ]
+
+    def relations(
+        self,
+        *,
+        subject: str | None = None,
+        predicate: str | None = None,
+        object: str | None = None,
+        negated: bool | None = None,
+        limit: int | None = None,
+    ) -> list[Relation]:
+        """Relations matching every given field, with their evidence, ordered by id."""
+        where, params = _conditions(subject=subject, predicate=predicate, object=object, negated=negated)
+        return self._relations_where(where, params, limit)
+
+    def holds(self, subject: str, predicate: str, object: str) -> Relation | None:
+        """The positive relation ``subject -predicate-> object`` with its evidence, or None."""
+        found = self._relations_where(
+            " WHERE subject = ? AND predicate = ? AND object = ? AND negated = 0",
+            (subject, predicate, object),
+            1,
+        )
+        return found[0] if found else None
+
+    def neighbours(
+        self,
+        entity_id: str,
+        *,
+        predicates: Sequence[str] | None = None,
+        direction: Direction = "both",
+        limit: int | None = None,
+    ) -> list[Relation]:
+        """Relations touching ``entity_id`` in the given direction, optionally of some predicates only."""
+        if direction not in ("out", "in", "both"):
+            raise StoreError(f'direction "{direction}" is not one of: both, in, out.')
+        ends = {"out": ("subject",), "in": ("object",), "both": ("subject", "object")}[direction]
+        predicate_filter, predicate_params = _predicate_filter(predicates)
+        selects = [f"SELECT id FROM relations WHERE {end} = ?{predicate_filter}" for end in ends]
+        params: tuple[object, ...] = ()
+        for _ in ends:
+            params += (entity_id, *predicate_params)
+        return self._relations_where(f" WHERE id IN ({' UNION '.join(selects)})", params, limit)
+
+    def subgraph(
+        self,
+        entity_id: str,
+        hops: int,
+        *,
+        predicates: Sequence[str] | None = None,
+        limit: int = 10_000,
+    ) -> Subgraph:
+        """Entities within ``hops`` edges of ``entity_id`` (either direction) and the relations among them.
+
+        Breadth first, nearer entities first; ``limit`` caps the entities and the relations.
+        """
+        if self.get_entity(entity_id) is None:
+            return Subgraph()
+        seen = [entity_id]
+        reached = {entity_id}
+        frontier = [entity_id]
+        predicate_filter, predicate_params = _predicate_filter(predicates)
+        for _ in range(hops):
+            if not frontier or len(seen) >= limit:
+                break
+            rows = self._fetchall(
+                f"SELECT object FROM relations WHERE subject IN {_IN}{predicate_filter}"
+                f" UNION SELECT subject FROM relations WHERE object IN {_IN}"
+                f"{predicate_filter}",
+                (json.dumps(frontier), *predicate_params, json.dumps(frontier), *predicate_params),
+            )
+            frontier = sorted({row[0] for row in rows} - reached)[: limit - len(seen)]
+            seen += frontier
+            reached.update(frontier)
+        inside = json.dumps(seen)
+        relations = self._relations_where(
+            f" WHERE subject IN {_IN} AND object IN {_IN}"
+            f"{predicate_filter}",
+            (inside, inside, *predicate_params),
+            limit,
+        )
+        return Subgraph(entities=tuple(self._entities_in(sorted(seen), None)), relations=tuple(relations))
+
+    def stats(self) -> GraphStats:
+        """Counts by kind, entity type and predicate, and entities with no relation."""
+        counts = {
+            table: self._fetchone(f"SELECT count(*) FROM {table}", ())[0]
+            for table in ("documents", "chunks", "entities", "mentions", "relations", "evidence")
+        }
+        orphans = self._fetchone(
+            "SELECT count(*) FROM entities AS e "
+            "WHERE NOT EXISTS (SELECT 1 FROM relations AS r WHERE r.subject = e.id) "
+            "AND NOT EXISTS (SELECT 1 FROM relations AS r WHERE r.object = e.id)",
+            (),
+        )[0]
+        return GraphStats(
+            **counts,
+            entities_by_type=dict(self._fetchall("SELECT type, count(*) FROM entities GROUP BY type", ())),
+            relations_by_predicate=dict(
+                self._fetchall("SELECT predicate, count(*) FROM relations GROUP BY predicate", ())
+            ),
+            orphan_entities=orphans,
+        )
+
+    def iter_entities(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[Entity]]:
+        """All entities in id order, ``batch_size`` at a time; each page is one keyset query."""
+        after = ""
+        while page := self._entities_where("id > ?", (after,), None, limit=batch_size):
+            yield page
+            after = page[-1].id
+
+    def iter_relations(
+        self, batch_size: int = DEFAULT_BATCH_SIZE, *, with_evidence: bool = True
+    ) -> Iterator[list[Relation]]:
+        """All relations in id order, ``batch_size`` at a time; each page is one keyset query."""
+        after = ""
+        while page := self._relations_where(" WHERE id > ?", (after,), batch_size, with_evidence):
+            yield page
+            after = page[-1].id
+
+    # ------------------------------------------------------------------ row -> model
+    def _entities_where(
+        self, where: str, params: tuple[object, ...], types: list[str] | None = None, limit: int | None = None
+    ) -> list[Entity]:
+        """Entities matching ``where`` (and of ``types`` if given), in id order, with their aliases."""
+        sql = f"SELECT id, type, name FROM entities WHERE {where}"
+        if types is not None:
+            sql += f" AND type IN {_IN}"
+            params = (*params, json.dumps(types))
+        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        rows = self._fetchall(sql, params)
+        aliases: dict[str, list[str]] = {}
+        if rows:
+            for entity_id, alias in self._fetchall(
+                f"SELECT entity_id, alias FROM aliases WHERE entity_id IN {_IN} "
+                "ORDER BY rowid",
+                (json.dumps([row[0] for row in rows]),),
+            ):
+                aliases.setdefault(entity_id, []).append(alias)
+        return [
+            Entity(id=row[0], type=row[1], name=row[2], aliases=tuple(aliases.get(row[0], ())))
+            for row in rows
+        ]
+
+    def _entities_in(self, ids: list[str], types: list[str] | None) -> list[Entity]:
+        if not ids:
+            return []
+        return self._entities_where(f"id IN {_IN}", (json.dumps(ids),), types)
+
+    def _relations_where(
+        self, where: str, params: tuple[object, ...], limit: int | None, with_evidence: bool = True
+    ) -> list[Relation]:
+        """Relations matching ``where`` (a clause starting with a space), in id order, with evidence."""
+        sql = f"SELECT {_RELATION_COLUMNS} FROM relations{where} ORDER BY id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._fetchall(sql, params)
+        evidence: dict[int, list[dict[str, object]]] = {}
+        if rows and with_evidence:
+            for r in self._fetchall(
+                'SELECT relation_seq, document_id, chunk_id, start, "end", sentence, extractor FROM evidence '
+                f"WHERE relation_seq IN {_IN} ORDER BY relation_seq, {_EVIDENCE_ORDER}",
+                (json.dumps([row[0] for row in rows]),),
+            ):
+                evidence.setdefault(r[0], []).append(
+                    {"document_id": r[1], "chunk_id": r[2], "start": r[3], "end": r[4], "sentence": r[5],
+                     "extractor": r[6]}
+                )
+        return [
+            Relation(
+                subject=row[2], predicate=row[3], object=row[4], negated=bool(row[5]), hedged=bool(row[6]),
+                confidence=row[7], evidence=tuple(evidence.get(row[0], ())),
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f'the SQLite store "{self.url}" is closed.')
+        return self._conn
+
+    @contextmanager
+    def _sql(self, action: str) -> Iterator[None]:
+        """Re-raise any sqlite3 error as a StoreError naming the file and what was being done."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(f'SQLite store "{self.url}": could not {action}: {exc}') from exc
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[None]:
+        """One write transaction: committed if the body returns, rolled back on any exception."""
+        with self._sql(action):
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _fetchall(self, sql: str, params: Sequence[object]) -> list[tuple]:
+        with self._sql("read"):
+            return self._db.execute(sql, params).fetchall()
+
+    def _fetchone(self, sql: str, params: Sequence[object]) -> tuple | None:
+        with self._sql("read"):
+            return self._db.execute(sql, params).fetchone()
+
+    def _check_format(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > FORMAT_VERSION:
+            raise StoreError(
+                f'SQLite store "{self.url}" has format {version}, newer than this kgsynth reads '
+                f"({FORMAT_VERSION}); upgrade kgsynth."
+            )
+
+    def _load_schema(self) -> Schema:
+        row = self._fetchone("SELECT value FROM meta WHERE key = 'schema'", ())
+        return Schema.model_validate_json(row[0]) if row else Schema()
+
+    def _registered(self) -> bool:
+        return self._fetchone("SELECT 1 FROM meta WHERE key = 'schema'", ()) is not None
+
+
+def _merge_repeats(entities: Sequence[Entity]) -> list[Entity]:
+    """One entity per id, by the merge rules: the last type and name win, aliases are united in order."""
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        known = merged.get(entity.id)
+        if known is not None:
+            aliases = known.aliases + tuple(a for a in entity.aliases if a not in known.aliases)
+            entity = entity.model_copy(update={"aliases": aliases})
+        merged[entity.id] = entity
+    return list(merged.values())
+
+
+def _schema_script() -> str:
+    return files("kgsynth.store").joinpath("_schema.sql").read_text(encoding="utf-8")
+
+
+def _reraise_for(owner: str, lookup: Callable[[str], object], name: str) -> None:
+    """Call the schema ``lookup`` that raises for ``name``, prefixing its message with ``owner``."""
+    try:
+        lookup(name)
+    except SchemaError as exc:
+        raise type(exc)(f"{owner}: {exc}") from None
+
+
+def _dangling(owner: str, entity_id: str, url: str) -> str:
+    return (
+        f'{owner} refers to entity "{entity_id}", which is neither in the batch nor in the store "{url}"; '
+        "nothing of the batch was written. Write the entity first or in the same batch."
+    )
+
+
+def _conditions(**fields: object) -> tuple[str, tuple[object, ...]]:
+    """`` WHERE a = ? AND b = ?`` for the fields that are not None, and their values."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    if not given:
+        return "", ()
+    where = " AND ".join(f"{name} = ?" for name in given)
+    return f" WHERE {where}", tuple(int(v) if isinstance(v, bool) else v for v in given.values())
+
+
+def _predicate_filter(predicates: Sequence[str] | None) -> tuple[str, tuple[object, ...]]:
+    """`` AND predicate IN (...)`` for a predicate list, or nothing for None."""
+    if predicates is None:
+        return "", ()
+    return f" AND predicate IN {_IN}", (json.dumps(list(predicates)),)
+
+
+__all__ = ["SQLiteStore"]
