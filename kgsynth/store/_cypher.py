@@ -109,6 +109,10 @@ INDEXES = (
         "index_entity_name_keys",
         "CREATE TEXT INDEX kgsynth_entity_name_keys IF NOT EXISTS FOR (n:Entity) ON (n.name_keys)",
     ),
+    (
+        "index_document_source",
+        "CREATE INDEX kgsynth_document_source IF NOT EXISTS FOR (n:Document) ON (n.source)",
+    ),
 )
 
 
@@ -312,6 +316,12 @@ MATCH (d:Document {id: $id})
 RETURN d.id AS id, d.source AS source, d.text AS text, d.metadata AS metadata
 """
 
+DOCUMENT_IDS_FROM_SOURCE = """
+MATCH (d:Document {source: $source})
+RETURN d.id AS id
+ORDER BY id
+"""
+
 GET_ENTITY = f"""
 MATCH (e:Entity {{id: $id}})
 RETURN {_ENTITY_COLUMNS}
@@ -391,6 +401,15 @@ ORDER BY r.id
 ALL_RELATIONS = f"""
 MATCH (s:Entity)-[r]->(o:Entity)
 WHERE ($predicate IS NULL OR type(r) = $predicate) AND ($negated IS NULL OR r.negated = $negated)
+RETURN {_RELATION_COLUMNS}
+ORDER BY r.id
+"""
+
+
+# By id without a type: the per-type id indexes cannot serve this, so it is for small id lists.
+RELATIONS_WITH_IDS = f"""
+MATCH (s:Entity)-[r]->(o:Entity)
+WHERE r.id IN $ids
 RETURN {_RELATION_COLUMNS}
 ORDER BY r.id
 """
@@ -511,6 +530,7 @@ _CONSTANTS = {
     "delete_document": DELETE_DOCUMENT,
     "delete_orphaned_entities": DELETE_ORPHANED_ENTITIES,
     "get_document": GET_DOCUMENT,
+    "document_ids_from_source": DOCUMENT_IDS_FROM_SOURCE,
     "get_entity": GET_ENTITY,
     "entities_with_ids": ENTITIES_WITH_IDS,
     "entities_named": ENTITIES_NAMED,
@@ -524,6 +544,7 @@ _CONSTANTS = {
     "relations_to_object": RELATIONS_TO_OBJECT,
     "relations_to_object_limited": limited(RELATIONS_TO_OBJECT),
     "all_relations": ALL_RELATIONS,
+    "relations_with_ids": RELATIONS_WITH_IDS,
     "all_relations_limited": limited(ALL_RELATIONS),
     "neighbours_out": NEIGHBOURS_OUT,
     "neighbours_out_limited": limited(NEIGHBOURS_OUT),

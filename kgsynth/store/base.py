@@ -88,6 +88,12 @@ class GraphStore(Protocol):
     def get_document(self, document_id: str) -> Document | None:
         """The document with this id, or None."""
 
+    def document_ids(self, source: str) -> list[str]:
+        """Ids of the stored documents read from ``source`` (a path), sorted.
+
+        ``build`` uses it to replace the facts of a document whose content changed.
+        """
+
     def get_entity(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""
 
@@ -120,6 +126,12 @@ class GraphStore(Protocol):
         limit: int | None = None,
     ) -> list[Relation]:
         """Relations matching every given field, with their evidence, ordered by id."""
+
+    def relations_by_id(self, ids: Sequence[str]) -> list[Relation]:
+        """The stored relations among ``ids``, with evidence, ordered by id; unknown ids are left out.
+
+        Walks hydrate the relations of the paths they emit with it, a batch at a time.
+        """
 
     def holds(self, subject: str, predicate: str, object: str) -> Relation | None:
         """The positive relation ``subject -predicate-> object`` with its evidence, or None."""

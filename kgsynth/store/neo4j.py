@@ -291,6 +291,11 @@ class Neo4jStore:
             id=r["id"], source=r["source"] or "", text=r["text"], metadata=json.loads(r["metadata"] or "{}")
         )
 
+    def document_ids(self, source: str) -> list[str]:
+        """Ids of the stored documents read from ``source``, sorted."""
+        records = self._read("document_ids_from_source", cypher.DOCUMENT_IDS_FROM_SOURCE, source=source)
+        return [r["id"] for r in records]
+
     def get_entity(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""
         records = self._read("get_entity", cypher.GET_ENTITY, id=entity_id)
@@ -399,6 +404,12 @@ class Neo4jStore:
             name, statement = "all_relations", cypher.ALL_RELATIONS
         params = {"subject": subject, "predicate": predicate, "object": object, "negated": negated}
         return self._relations(name, statement, limit, **params)
+
+    def relations_by_id(self, ids: Sequence[str]) -> list[Relation]:
+        """The stored relations among ``ids``, with evidence, ordered by id; unknown ids are left out."""
+        if not ids:
+            return []
+        return self._relations("relations_with_ids", cypher.RELATIONS_WITH_IDS, None, ids=sorted(set(ids)))
 
     def holds(self, subject: str, predicate: str, object: str) -> Relation | None:
         """The positive relation ``subject -predicate-> object`` with its evidence, or None."""
