@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from kgsynth.model import Schema
 from kgsynth.nlp.candidates import add_candidate, candidates
+from kgsynth.nlp.medical_shapes import disease_adjective, drug_code_end, eponym_start
 
 # Drug-name stems (WHO INN / USAN stem lists, from general knowledge), longest first.
 _DRUG_SUFFIXES = (
@@ -214,8 +215,23 @@ _DRUG_SUFFIXES = (
     "ate",
     "in",
 )
+#: Longest first, so "indinavir" is judged by "navir", not by the weak "vir".
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(set(_DRUG_SUFFIXES), key=len, reverse=True))
 # Endings so broad that only the longer rules above or the stoplist keep them honest.
 _WEAK_SUFFIXES = frozenset({"ine", "ol", "one", "ide", "ate", "in", "amine", "zine", "vir", "oxin"})
+#: Endings of proteins, sugars and plain English words that the weak drug stems would take in.
+_NOT_DRUG_ENDINGS = (
+    "protein",
+    "globulin",
+    "thrombin",
+    "phosmin",
+    "nucleolin",
+    "hydrate",
+    "phosphate",
+    "quate",
+    "portionate",
+    "passionate",
+)
 _WEAK_MIN_LENGTH = 9
 _STRONG_MIN_LENGTH = 6
 
@@ -1177,6 +1193,9 @@ class MedicalTerms:
                 type_name = self.drug_type if end == i + 1 else (self.chemical_type or self.drug_type)
                 add_candidate(doc, i, end, type_name, "lexical:drug_stem")
                 i = end
+            elif (end := drug_code_end(doc, i)) > i:
+                add_candidate(doc, i, end, self.chemical_type or self.drug_type, "lexical:drug_code")
+                i = end
             else:
                 i += 1
 
@@ -1189,17 +1208,24 @@ class MedicalTerms:
         }
         for token in doc:
             lower = token.lower_
-            specific = _DISEASE_SUFFIX.match(lower) is not None and lower not in _NOT_DISEASE
+            specific = is_disease_word(lower)
             if not specific and lower not in _DISEASE_HEADS:
+                if token.i not in taken and disease_adjective(token, is_disease_word):
+                    add_candidate(doc, token.i, token.i + 1, self.disease_type, "lexical:disease_adjective")
                 continue
             if not _is_noun_like(token):
                 continue
             if _continues_as_head(doc, token.i):
                 continue  # "renal failure syndrome": let the last head take the whole phrase
-            start = _modifier_start(doc, token.i, taken)
-            if start == token.i and lower in _NEEDS_MODIFIER:
-                continue
+            start = eponym_start(doc, _modifier_start(doc, token.i, taken))
+            if lower in _NEEDS_MODIFIER and not _has_medical_modifier(doc, start, token.i):
+                continue  # "disease" alone, or "perfusion defect": a generic head needs a medical word
             add_candidate(doc, start, token.i + 1, self.disease_type, "lexical:disease")
+
+
+def is_disease_word(lower: str) -> bool:
+    """Whether a lower-case word has a disease ending ("-itis", "-emia", ...) and is not an exception."""
+    return _DISEASE_SUFFIX.match(lower) is not None and lower not in _NOT_DISEASE
 
 
 def _first_type(schema: Schema, names: tuple[str, ...]) -> str:
@@ -1211,11 +1237,11 @@ def _looks_like_drug(token: Token) -> bool:
     if not lower[:1].isalnum() or lower in _STOP_WORDS or not _is_noun_like(token):
         return False
     core = lower.rsplit("-", 1)[-1]
-    if not core.isalpha():
+    if not core.isalpha() or core.endswith(_NOT_DRUG_ENDINGS):
         return False
     if core.endswith("s") and not core.endswith(("ss", "us", "is")):
         return False  # plural drug-shaped words ("statins", "cephalosporins") name classes
-    for suffix in _DRUG_SUFFIXES:
+    for suffix in _SUFFIXES_LONGEST_FIRST:
         if core.endswith(suffix):
             weak = suffix in _WEAK_SUFFIXES
             return (
@@ -1236,8 +1262,8 @@ def _is_acid_or_salt_start(doc: Doc, i: int) -> bool:
     if i + 1 >= len(doc) or not token.is_alpha or token.is_stop:
         return False
     nxt = doc[i + 1].lower_
-    if nxt == "acid":
-        return _ACID_MODIFIER.match(token.lower_) is not None
+    if nxt == "acid" or (nxt in _CHEMICAL_TAILS and token.lower_.endswith("yl")):
+        return _ACID_MODIFIER.match(token.lower_) is not None  # "valproic acid", "retinyl acetate"
     return nxt in _CHEMICAL_TAILS and nxt != "acid" and (_looks_like_drug(token) or token.lower_ in _ELEMENTS)
 
 
@@ -1292,6 +1318,14 @@ def _salt_end(doc: Doc, i: int) -> int:
 def _is_noun_like(token: Token) -> bool:
     """With a tagger, nouns, proper nouns and adjectives only; without one, every word."""
     return not token.pos_ or token.pos_ in ("NOUN", "PROPN", "ADJ", "X")
+
+
+def _has_medical_modifier(doc: Doc, start: int, head: int) -> bool:
+    """A body part, a medical adjective or an eponym among the modifiers of a generic head."""
+    return any(
+        t.lower_ in _BODY_WORDS or _MODIFIER_SHAPE.match(t.lower_) or t.text[:1].isupper() or "-" in t.text
+        for t in doc[start:head]
+    )
 
 
 def _continues_as_head(doc: Doc, i: int) -> bool:

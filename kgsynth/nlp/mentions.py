@@ -50,7 +50,7 @@ class MentionPicker:
 
     def __call__(self, doc: Doc) -> Doc:
         picks = choose(_as_picks(candidates(doc)))
-        picks = _link_class_labels(doc, _link_definitions(doc, picks))
+        picks = _link_class_labels(doc, _link_definitions(doc, _confirmed_short_forms(doc, picks)))
         doc.set_ents([Span(doc, p.start, p.end, label=p.type) for p in picks], default="outside")
         doc._.set(MENTIONS_ATTR, [[p.start, p.end, p.type, p.canonical, p.method] for p in picks])
         if CANDIDATES in doc.spans:
@@ -81,6 +81,26 @@ def _as_picks(spans: list[Span]) -> list[Pick]:
     return [Pick(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in spans]
 
 
+def _confirmed_short_forms(doc: Doc, picks: list[Pick]) -> list[Pick]:
+    """Drop lexicon short forms ("RA", "TD") when the text never names their long form.
+
+    Two-letter abbreviations stand for many things ("RA": rheumatoid arthritis,
+    retinoic acid, right atrium); a text that means the lexicon's reading names it in full
+    somewhere, usually where it defines the short form.
+    """
+    named = {p.canonical.lower() for p in picks if _surface(doc, p).lower() == p.canonical.lower()}
+    return [p for p in picks if not (_ambiguous_short(doc, p) and p.canonical.lower() not in named)]
+
+
+def _ambiguous_short(doc: Doc, pick: Pick) -> bool:
+    text = _surface(doc, pick)
+    return pick.method == "gazetteer" and len(text) <= 2 and text.isupper() and text != pick.canonical
+
+
+def _surface(doc: Doc, pick: Pick) -> str:
+    return doc[pick.start : pick.end].text
+
+
 def _link_definitions(doc: Doc, picks: list[Pick]) -> list[Pick]:
     by_end = {p.end: p for p in picks}
     extra: list[Pick] = []
@@ -99,7 +119,11 @@ def _link_definitions(doc: Doc, picks: list[Pick]) -> list[Pick]:
         ]
     if not extra:
         return picks
-    return choose(picks + extra)
+    # A short form the text defines means what the text says: "retinoic acid (RA)" overrides
+    # the lexicon's "RA" (rheumatoid arthritis) everywhere in this text.
+    defined = {" ".join(t.text for t in doc[p.start : p.end]) for p in extra if p.method == "abbreviation"}
+    kept = [p for p in picks if " ".join(t.text for t in doc[p.start : p.end]) not in defined]
+    return choose(kept + extra)
 
 
 def _long_form(doc: Doc, mention: Pick, short: str) -> Pick | None:

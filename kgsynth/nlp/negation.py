@@ -104,6 +104,10 @@ _PSEUDO_NEGATIONS = {
     ("no", "longer"),
     ("not", "alone"),
 }
+#: "has not been studied": absence of evidence, so a hedge, not a negation of the relation.
+_UNSTUDIED = frozenset(
+    {"studied", "evaluated", "investigated", "established", "examined", "assessed", "tested", "determined"}
+)
 PRE_WINDOW = 6
 POST_WINDOW = 4
 HEDGE_WINDOW = 12
@@ -117,9 +121,15 @@ class CueIndex:
         self.words = words
         following = [*words[1:], ""][: len(words)]
         real = [(w, n) not in _PSEUDO_NEGATIONS for w, n in zip(words, following, strict=True)]
-        self.negations = [i for i, w in enumerate(words) if w in NEGATION_CUES and real[i]]
-        self.post_negations = [i for i, w in enumerate(words) if w in POST_NEGATION_CUES and real[i]]
-        self.hedges = [i for i, w in enumerate(words) if w in HEDGE_CUES]
+        unstudied = {i for i, w in enumerate(words) if w == "not" and _is_unstudied(words, i)}
+        self.negations = [
+            i for i, w in enumerate(words) if w in NEGATION_CUES and real[i] and i not in unstudied
+        ]
+        self.post_negations = [
+            i for i, w in enumerate(words) if w in POST_NEGATION_CUES and real[i] and i not in unstudied
+        ]
+        self.hedges = sorted({i for i, w in enumerate(words) if w in HEDGE_CUES} | unstudied)
+        self.unstudied = sorted(unstudied)
         self.scope_ends = [i for i, w in enumerate(words) if w in SCOPE_ENDS]
         self.mention_starts = [t.i for t in doc if t.ent_iob_ == "B"]
 
@@ -132,8 +142,12 @@ class CueIndex:
             or self._before(self.negations, max(sent_start, start - PRE_WINDOW), start, exempt)
             or self._after(min(sent_end, end + POST_WINDOW), end, exempt)
         )
-        hedged = self._any(self.hedges, start, end, exempt) or self._before(
-            self.hedges, max(sent_start, start - HEDGE_WINDOW), start, exempt
+        hedged = (
+            self._any(self.hedges, start, end, exempt)
+            or self._before(self.hedges, max(sent_start, start - HEDGE_WINDOW), start, exempt)
+            or self._any(
+                self.unstudied, end, min(sent_end, end + POST_WINDOW), ()
+            )  # "... has not been studied"
         )
         return negated, hedged
 
@@ -159,6 +173,12 @@ class CueIndex:
             self.mention_starts, end, cues[0], ()
         )
         return not blockers
+
+
+def _is_unstudied(words: list[str], i: int) -> bool:
+    """ "not studied", "not been evaluated", "not yet been established"."""
+    after = [w for w in words[i + 1 : i + 4] if w not in ("been", "yet", "formally", "systematically")]
+    return bool(after) and after[0] in _UNSTUDIED
 
 
 def polarity(sent: Span, start: int, end: int, exempt: Collection[str] = ()) -> tuple[bool, bool]:

@@ -10,6 +10,7 @@ and surface patterns in a small language compiled to ``spacy.matcher.Matcher`` p
           - name: x_induced_y
             pattern: "SUBJ - ~induce OBJ"
             confidence: 0.85                     # optional
+            not_negated_by: [not]                # optional: cue words that do not negate this pattern
 
 Pattern words, separated by spaces:
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,10 @@ def _compile_entry(relation: str, entry: Any, path: Path | None, text: str) -> R
     source = str(entry["pattern"])
     name = str(entry.get("name") or re.sub(r"\W+", "_", source.lower()).strip("_"))
     try:
-        return compile_pattern(relation, name, source, float(entry.get("confidence", DEFAULT_CONFIDENCE)))
+        pattern = compile_pattern(relation, name, source, float(entry.get("confidence", DEFAULT_CONFIDENCE)))
+        # "X should not be combined with Y" warns of an interaction: its "not" negates nothing.
+        keeps = frozenset(str(w).lower() for w in entry.get("not_negated_by", []) or [])
+        return replace(pattern, required_words=pattern.required_words | keeps) if keeps else pattern
     except ValueError as exc:
         raise InputError(f"{path}, line {_line_of(text, source)}: pattern {source!r}: {exc}") from exc
 

@@ -106,7 +106,14 @@ class RelationFinder:
         found = self._from_patterns(doc, mentions)
         if self.cooccurrence:
             # A pair a pattern already typed is not re-typed by mere co-occurrence.
-            found += self._from_cooccurrence(doc, mentions, {frozenset((f.subject, f.object)) for f in found})
+            typed = _pattern_name_pairs(mentions, found)
+            found += [
+                f
+                for f in self._from_cooccurrence(
+                    doc, mentions, {frozenset((f.subject, f.object)) for f in found}
+                )
+                if typed.get(_name_pair(mentions, f), f.predicate) == f.predicate
+            ]
         doc._.set(RELATIONS_ATTR, self._with_polarity(doc, found))
         return doc
 
@@ -237,6 +244,20 @@ class RelationFinder:
             if key not in best or best[key][5] < item.confidence:
                 best[key] = row
         return sorted(best.values(), key=lambda r: (r[0], r[1], r[2], r[3]))
+
+
+def _name_pair(mentions: list[list], item: _Found) -> frozenset[str]:
+    return frozenset((mentions[item.subject][3].lower(), mentions[item.object][3].lower()))
+
+
+def _pattern_name_pairs(mentions: list[list], found: list[_Found]) -> dict[frozenset[str], str]:
+    """Canonical-name pair -> the predicate a pattern gave it anywhere in the text.
+
+    Document-level consistency: once a pattern reads "X in the treatment of Y", mere
+    co-occurrence of X and Y elsewhere in the text ("Y occurred after X") is not read as
+    another relation between them, which would usually contradict the pattern.
+    """
+    return {_name_pair(mentions, f): f.predicate for f in found}
 
 
 def _chain(

@@ -51,3 +51,25 @@ def test_quoted_defined_term_links_a_party(blank_pipeline: ExtractionPipeline) -
     assert [(m.text, m.type, m.canonical, m.method) for m in facts.mentions if m.text == "Supplier"] == [
         ("Supplier", "Organization", "Acme Holdings, Inc.", "abbreviation:defined_term")
     ] * 2
+
+
+def test_short_form_defined_in_the_text_overrides_the_lexicon(blank_pipeline: ExtractionPipeline) -> None:
+    # The test lexicon reads "NO" as nitric oxide; this text defines it otherwise.
+    facts = blank_pipeline.extract_one("Rats got nitrous oxide (NO) gas. Later NO was stopped.")
+    assert [(m.text, m.canonical) for m in facts.mentions if m.text == "NO"] == [
+        ("NO", "nitrous oxide"),
+        ("NO", "nitrous oxide"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("NO was measured.", []),
+        ("Nitric oxide rose; NO fell.", ["NO"]),
+    ],
+)
+def test_lexicon_short_form_needs_its_long_form_in_the_text(
+    blank_pipeline: ExtractionPipeline, text: str, kept: list[str]
+) -> None:
+    assert [m.text for m in blank_pipeline.extract_one(text).mentions if m.text == "NO"] == kept

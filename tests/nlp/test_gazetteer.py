@@ -18,7 +18,7 @@ from .conftest import mention_view
         ("He had two seizures.", "seizures", "Disease", "seizure"),
         ("He had convulsions.", "convulsions", "Disease", "seizure"),
         ("She took acetylsalicylic acid.", "acetylsalicylic acid", "Drug", "aspirin"),
-        ("It raised NO levels.", "NO", "Chemical", "nitric oxide"),
+        ("Nitric oxide matters: it raised NO levels.", "NO", "Chemical", "nitric oxide"),
     ],
 )
 def test_gazetteer_finds_lexicon_names_and_variants(

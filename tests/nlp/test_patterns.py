@@ -74,3 +74,15 @@ def test_load_patterns_names_the_line_of_a_bad_pattern(tmp_path: Path, test_sche
 def test_load_patterns_adds_ontology_synonyms_as_triggers(test_schema: Schema) -> None:
     spec = load_patterns(None, test_schema)
     assert {"relieves", "relieved", "treat", "treats"} <= set(spec.triggers["treats"])
+
+
+def test_not_negated_by_words_join_the_exempt_words(test_schema: Schema, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "relations:\n  interacts_with:\n    patterns:\n"
+        '      - name: x_given_with_y\n        pattern: "SUBJ (not)? given with OBJ"\n'
+        "        not_negated_by: [not]\n",
+        encoding="utf-8",
+    )
+    [pattern] = load_patterns(path, test_schema).patterns
+    assert "not" in pattern.required_words

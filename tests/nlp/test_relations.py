@@ -127,3 +127,28 @@ def test_relation_sentence_offsets_cover_the_sentence(blank_pipeline: Extraction
     text = "Nothing here. Warfarin causes seizures."
     [relation] = blank_pipeline.extract_one(text).relations
     assert text[relation.sentence_start : relation.sentence_end] == "Warfarin causes seizures."
+
+
+def test_cooccurrence_does_not_retype_a_pair_a_pattern_read(blank_pipeline: ExtractionPipeline) -> None:
+    text = "Aspirin is indicated for headache. Later aspirin induced headache in one case."
+    assert [(s, p, o) for s, p, o, *_ in relation_view(blank_pipeline.extract_one(text))] == [
+        ("Aspirin", "treats", "headache")
+    ]
+
+
+def test_cooccurrence_reads_the_pair_without_a_pattern(blank_pipeline: ExtractionPipeline) -> None:
+    text = "Later aspirin induced headache in one case."
+    assert [(s, p, o) for s, p, o, *_ in relation_view(blank_pipeline.extract_one(text))] == [
+        ("aspirin", "causes", "headache")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The interaction of aspirin with warfarin has not been studied.",
+        "The interaction of aspirin with warfarin was not formally evaluated.",
+    ],
+)
+def test_not_studied_hedges_instead_of_negating(blank_pipeline: ExtractionPipeline, text: str) -> None:
+    assert [(r.negated, r.hedged) for r in blank_pipeline.extract_one(text).relations] == [(False, True)]

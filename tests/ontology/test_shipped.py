@@ -21,7 +21,7 @@ MEDICAL_RELATIONS = {
     "prevents": (("Drug",), ("Disease",), False, False, None),
     "causes": (("Chemical",), ("Disease", "Symptom"), False, False, None),
     "adverse_effect_of": (("Disease", "Symptom"), ("Drug",), False, False, None),
-    "interacts_with": (("Drug",), ("Drug",), False, True, None),
+    "interacts_with": (("Drug", "DrugClass"), ("Drug", "DrugClass"), False, True, None),
     "contraindicated_for": (("Drug",), ("Disease",), False, False, None),
     "has_symptom": (("Disease",), ("Symptom",), False, False, None),
     "associated_with": (("Gene",), ("Disease",), False, False, None),
