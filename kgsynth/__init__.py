@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "WalkSpec": "kgsynth.walks",
     "Schema": "kgsynth.model",
     "Verdict": "kgsynth.model",
+    "check": "kgsynth.verify",
     "check_ontology": "kgsynth.ontology",
     "export_graph": "kgsynth.rdf",
     "import_rdf": "kgsynth.rdf",
@@ -73,6 +74,7 @@ __all__ = [
     "SynthesisSpec",
     "Verdict",
     "WalkSpec",
+    "check",
     "check_ontology",
     "export_graph",
     "import_rdf",
@@ -109,6 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from kgsynth.pipeline import SynthesisSpec, synthesize
     from kgsynth.rdf import export_graph, import_rdf
     from kgsynth.store import GraphStore, open_store
+    from kgsynth.verify import check
     from kgsynth.walks import WalkSpec, walk
 
 

@@ -1,0 +1,180 @@
+"""``check``: records in, one ``CheckResult`` per record out, streaming.
+
+Texts and QA pairs go through the claim pipeline in batches (a QA pair is first made one
+statement, ``qa.py``); their claims are read graph-guided (``claims.py``) and each is
+verified (``factcheck.py``). Our own samples are re-checked through their stored checks
+(``provenance.py``) without parsing; a sample without checks is checked as the text
+"question answer" instead. Results come back in input order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from kgsynth.errors import CheckError
+from kgsynth.model import CheckResult, LinkedMention, Sample, Schema
+from kgsynth.nlp import ExtractionPipeline, TextFacts
+from kgsynth.store.base import GraphStore
+from kgsynth.verify.aggregate import aggregate
+from kgsynth.verify.claims import ClaimReader
+from kgsynth.verify.factcheck import FactChecker
+from kgsynth.verify.lexicon import RelationLexicon
+from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.provenance import check_sample
+from kgsynth.verify.qa import qa_statement
+from kgsynth.verify.read import CheckInput, as_inputs
+from kgsynth.verify.store_names import claim_pipeline
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 64
+
+#: Which mentions outside every claim keep a text from support (see ``Checker``).
+Coverage = Literal["unknown", "all", "none"]
+
+
+@dataclass(frozen=True)
+class CheckedRecord:
+    """A checked input: what was checked (the statement made from a QA pair), and the result."""
+
+    input: CheckInput
+    text: str
+    result: CheckResult
+    uncovered: tuple[LinkedMention, ...] = ()
+
+
+class Checker:
+    """Everything a check needs, built once: schema, pipeline, linker, fact checker, claim reader.
+
+    Args:
+        store: the graph to check against.
+        schema: the schema the claims use; default: the one registered in the store.
+        pipeline: the extraction pipeline; default ``claim_pipeline(schema, store, model=model)``
+            (built on first use, so checking only our own samples never loads spaCy).
+        implicit: also read the graph's relation between two related entities of one
+            sentence when no relation is proposed for them and no relation's phrase stands
+            between them (see ``claims.py``; raises recall on text a schema has few words
+            for, at the price of reading co-mentions as statements).
+        coverage: which mentions outside every claim keep a text from support, in sentences
+            naming two or more entities: "all" (default) every one (the text says something
+            no claim reads), "unknown" only those the graph does not know, "none" no mention.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        schema: Schema | None = None,
+        pipeline: ExtractionPipeline | None = None,
+        *,
+        implicit: bool = False,
+        coverage: Coverage = "all",
+        fuzzy: bool = True,
+        model: str = "auto",
+    ) -> None:
+        self.store = store
+        self.schema = schema if schema is not None else store.schema()
+        if not self.schema.relation_types:
+            raise CheckError(
+                f'the store "{store.url}" has no schema registered and none was given: pass an ontology '
+                "(--ontology medical, --ontology legal or --ontology FILE)."
+            )
+        self._pipeline = pipeline
+        self._model = model
+        self.linker = StoreLinker(store, self.schema, fuzzy=fuzzy)
+        self.facts = FactChecker(store, self.schema, entity_type=self.linker.entity_type)
+        self.lexicon = RelationLexicon.for_schema(self.schema)
+        self.reader = ClaimReader(self.linker, self.facts, self.lexicon, implicit=implicit)
+        self.coverage = coverage
+        #: Texts parsed so far (our own samples with checks are never parsed).
+        self.parsed_texts = 0
+
+    @property
+    def pipeline(self) -> ExtractionPipeline:
+        """The extraction pipeline, built on first use."""
+        if self._pipeline is None:
+            self._pipeline = claim_pipeline(self.schema, self.store, model=self._model)
+        return self._pipeline
+
+    def check_inputs(
+        self, inputs: Iterable[CheckInput], batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> Iterator[CheckedRecord]:
+        """Check records in order, parsing texts ``batch_size`` at a time."""
+        batch: list[CheckInput] = []
+        for record in inputs:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                yield from self._check_batch(batch)
+                batch = []
+        if batch:
+            yield from self._check_batch(batch)
+
+    def statement(self, record: CheckInput) -> str:
+        """The text a record is checked as (a QA pair made one statement)."""
+        if record.kind == "qa":
+            return qa_statement(record.question, record.answer, self.lexicon).text
+        if record.kind == "sample" and record.sample is not None:
+            sample: Sample = record.sample
+            return qa_statement(sample.question, sample.answer, self.lexicon).text
+        return record.text
+
+    def _check_batch(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
+        parse = [r for r in batch if not (r.kind == "sample" and r.sample is not None and r.sample.checks)]
+        texts = {id(r): self.statement(r) for r in parse}
+        facts = dict(zip(texts, self.pipeline.extract(list(texts.values())), strict=True)) if texts else {}
+        self.parsed_texts += len(texts)
+        for record in batch:
+            if id(record) not in facts:
+                assert record.sample is not None
+                result = check_sample(record.sample, self.store, record_id=record.id)
+                yield CheckedRecord(
+                    input=record, text=f"{record.sample.question} {record.sample.answer}", result=result
+                )
+                continue
+            yield self.check_facts(record, texts[id(record)], facts[id(record)])
+
+    def check_facts(self, record: CheckInput, text: str, facts: TextFacts) -> CheckedRecord:
+        """Check a record whose text the pipeline has already read (claims, verdicts, aggregation)."""
+        read = self.reader.read(facts)
+        verdicts = [
+            self.facts.verify(claim, context)
+            for claim, context in zip(read.claims, read.contexts, strict=True)
+        ]
+        blocking = [
+            m
+            for m in read.uncovered
+            if self.coverage == "all" or (self.coverage == "unknown" and m.entity_id is None)
+        ]
+        result = aggregate(verdicts, record_id=record.id, uncovered=blocking)
+        return CheckedRecord(input=record, text=text, result=result, uncovered=tuple(read.uncovered))
+
+
+def check(
+    records: Iterable[CheckInput | Sample | str | dict],
+    store: GraphStore,
+    schema: Schema | None = None,
+    pipeline: ExtractionPipeline | None = None,
+    *,
+    implicit: bool = False,
+    coverage: Coverage = "all",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> Iterator[CheckResult]:
+    """Check each record against the graph: one ``CheckResult`` per record, in order.
+
+    A record is a string (text), a dict with ``text`` or ``question`` + ``answer`` (an
+    ``id`` is kept), a ``Sample`` (checked through its provenance) or a ``CheckInput``.
+
+    Example:
+        >>> for result in check(["Aspirin treats headache."], store):   # doctest: +SKIP
+        ...     print(result.status, result.verdicts[0].evidence[0].evidence[0].document_id)
+        supported doc:1
+
+    Raises:
+        CheckError: a record that cannot be checked (which one is named), or a store
+            without a schema when none is given.
+    """
+    checker = Checker(store, schema, pipeline, implicit=implicit, coverage=coverage)
+    for checked in checker.check_inputs(as_inputs(records), batch_size=batch_size):
+        yield checked.result

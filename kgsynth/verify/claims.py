@@ -1,0 +1,388 @@
+"""Claims read from text: the extraction pipeline's mentions and relations, linked to the graph.
+
+The pipeline (``kgsynth.nlp``) finds typed mentions and proposes relations between them:
+surface patterns, and trigger-word co-occurrence (every type-fitting pair of a sentence
+that contains a relation's label or synonym). Co-occurrence alone over-proposes: in
+"X, born in Y, is married to Z" it offers every pair for both relations. So claims are
+read *graph-guided*, sentence by sentence:
+
+1. a proposal whose fact the graph states (either polarity, any equivalent form) is a claim;
+2. two linked mentions that the graph relates by ``p`` make the claim ``p`` when the
+   sentence speaks of ``p`` (a pipeline proposal of ``p``, or a word of ``p``'s label
+   or synonyms, see ``lexicon.RelationLexicon.mentioned``); with ``implicit=True`` also
+   when the pipeline proposes no relation for that pair and no relation's phrase stands
+   between them ("Alan Shepard died in California" is read as the graph's deathPlace;
+   "Warfarin treats aspirin" is not read as the graph's interacts_with). Polarity comes
+   from a negation cue between the two mentions or just before the first;
+3. every mention still in no claim gets its best remaining proposal (patterns before
+   co-occurrence, then the relation phrase nearest before the object, then the nearest
+   partner), whatever the graph says, so statements the graph lacks, contradicts or
+   cannot link are still read;
+4. neighbouring mentions still in no claim with nothing but a relation phrase between
+   them ("Warfarin treats aspirin") are read as written, so a statement whose types fit
+   no relation is contradicted rather than ignored.
+
+Before that, an unlinked mention that merely spells out part of a linked neighbour's
+full name ("New Jersey" after "Glen Ridge", the entity "Glen Ridge, New Jersey") is
+dropped, and proposals are tidied (``proposals.py``): a co-occurrence proposal whose trigger word occurs
+only inside an entity name ("sexual side effects") is dropped, a negation whose only cue
+is inside a name ("migraine without aura") is undone, and a co-occurrence proposal is
+turned round when the text says it the other way round ("Headache treats aspirin").
+When a name is ambiguous (several graph entities share it), each step lets the graph
+pick the entity its fact is about.
+
+Step 2 is what lets schemas without patterns (a schema derived from DBpedia predicates)
+be checked, and also its risk: a sentence that names two related entities and a word of
+their relation is read as stating that relation. Mentions left in no claim are returned
+as ``uncovered``; an unlinked one means the text names something the graph does not know.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kgsynth.model import Claim, LinkedMention, Relation
+from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
+from kgsynth.verify.factcheck import FactChecker
+from kgsynth.verify.lexicon import RelationLexicon
+from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.proposals import ProposalTidier, proposal_rank
+from kgsynth.verify.sentences import (
+    Sentence,
+    distance,
+    masked,
+    negated_between,
+    sentences,
+    words,
+)
+
+logger = logging.getLogger(__name__)
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+#: Words that may stand before a relation phrase read as written ("does not treat", "can cause").
+_LEADING = _BE | frozenset(
+    {"does", "do", "did", "not", "n't", "never", "no", "can", "cannot", "may", "might", "could", "also"}
+    | {"has", "have", "had", "will", "would", "should", "must"}
+)
+_ARTICLES = frozenset({"a", "an", "the"})
+_LIST_GLUE = frozenset({"and", "or", "as", "well", "both", "either", "nor"})
+_PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
+
+
+@dataclass
+class TextClaims:
+    """The claims read from one text, the relations each sentence speaks of, and mentions in no claim."""
+
+    text: str
+    claims: list[Claim] = field(default_factory=list)
+    contexts: list[frozenset[str]] = field(default_factory=list)
+    uncovered: list[LinkedMention] = field(default_factory=list)
+
+
+class _Found:
+    """The claims of one sentence so far: one per mention pair, relation (up to inverse) and polarity."""
+
+    def __init__(
+        self,
+        facts: TextFacts,
+        sentence: Sentence,
+        mentions: list[FoundMention],
+        linked: list[LinkedMention],
+        candidates: list[tuple[str, ...]],
+        relation_key: Callable[[str], str],
+    ) -> None:
+        self.facts = facts
+        self.sentence = sentence
+        self.mentions = mentions
+        self.linked = linked
+        self.candidates = candidates
+        #: Pronouns standing for an entity of an earlier sentence (indexes past the pipeline's mentions).
+        self.pronouns: list[int] = []
+        self.claims: dict[tuple[frozenset[int], str, bool], Claim] = {}
+        self.pairs: set[frozenset[int]] = set()
+        self._relation_key = relation_key
+
+    def add(
+        self,
+        subject: int,
+        object_: int,
+        predicate: str,
+        negated: bool,
+        hedged: bool,
+        rule: str,
+        ids: tuple[str, str] | None = None,
+    ) -> None:
+        """Record a claim; ``ids`` picks the entities of ambiguous names."""
+        # "Headache is treated with aspirin" proposes treats and its inverse treated_by: one claim.
+        key = (frozenset((subject, object_)), self._relation_key(predicate), negated)
+        if key in self.claims:
+            return
+        s, o = self.linked[subject], self.linked[object_]
+        if ids is not None:
+            s, o = _as(s, ids[0]), _as(o, ids[1])
+        start, end = min(s.start, o.start), max(s.end, o.end)
+        self.claims[key] = Claim(
+            text=self.facts.text[start:end],
+            start=start,
+            end=end,
+            subject=s,
+            predicate=predicate,
+            object=o,
+            negated=negated,
+            hedged=hedged,
+            rule=rule,
+        )
+        self.pairs.add(frozenset((subject, object_)))
+
+    def negated_between(self, a: int, b: int) -> bool:
+        mentions = self.mentions
+        return negated_between(self.facts.text, mentions[a], mentions[b], self.sentence.start)
+
+    def refer_back(self, topic: int | None, plain: str) -> None:
+        """Let the sentence's first pronoun ("Its dean is ...") stand for ``topic``, an earlier mention."""
+        if topic is None or any(
+            self.linked[m].entity_id == self.linked[topic].entity_id for m in self.sentence.mentions
+        ):
+            return
+        match = _PRONOUN.search(plain)
+        if match is None:
+            return
+        start, end = self.sentence.start + match.start(), self.sentence.start + match.end()
+        source = self.mentions[topic]
+        self.mentions.append(
+            source.model_copy(
+                update={
+                    "start": start,
+                    "end": end,
+                    "text": match.group(),
+                    "method": "pronoun",
+                    "sentence_start": self.sentence.start,
+                    "sentence_end": self.sentence.end,
+                }
+            )
+        )
+        self.linked.append(
+            self.linked[topic].model_copy(
+                update={
+                    "text": match.group(),
+                    "start": start,
+                    "end": end,
+                    "method": "pronoun",
+                }
+            )
+        )
+        self.candidates.append(self.candidates[topic])
+        self.pronouns.append(len(self.mentions) - 1)
+
+
+class ClaimReader:
+    """Turns ``TextFacts`` into claims about graph entities (see the module docstring)."""
+
+    def __init__(
+        self, linker: StoreLinker, checker: FactChecker, lexicon: RelationLexicon, *, implicit: bool = False
+    ) -> None:
+        self.linker = linker
+        self.checker = checker
+        self.lexicon = lexicon
+        self.implicit = implicit
+        self.proposals = ProposalTidier(checker, lexicon)
+
+    def read(self, facts: TextFacts) -> TextClaims:
+        """The claims of one text, in text order."""
+        mentions = list(facts.mentions)
+        linked = [self.linker.link(m) for m in mentions]
+        candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
+        result = TextClaims(text=facts.text)
+        topic: int | None = None
+        for sentence in sentences(facts):
+            found = _Found(facts, sentence, mentions, linked, candidates, self._relation_key)
+            self._read_sentence(found, result, topic)
+            topic = next((m for m in sentence.mentions if linked[m].entity_id is not None), topic)
+        order = sorted(
+            range(len(result.claims)), key=lambda i: (result.claims[i].start, result.claims[i].end)
+        )
+        result.claims = [result.claims[i] for i in order]
+        result.contexts = [result.contexts[i] for i in order]
+        return result
+
+    def _read_sentence(self, found: _Found, result: TextClaims, topic: int | None) -> None:
+        facts, sentence = found.facts, found.sentence
+        self._absorb_qualifiers(found)
+        plain = masked(facts.text, sentence, facts.mentions)
+        found.refer_back(topic, plain)
+        proposals = sorted(
+            (
+                p
+                for p in (self.proposals.tidied(facts, p, plain) for p in sentence.proposals)
+                if p is not None
+            ),
+            key=proposal_rank,
+        )
+        context = self.lexicon.mentioned(plain) | {p.predicate for p in proposals}
+        self._known_proposals(found, proposals)
+        self._graph_guided(found, proposals, context)
+        covered = self._remaining_proposals(found, proposals)
+        covered |= self._as_written(found, covered)
+        for claim in found.claims.values():
+            result.claims.append(claim)
+            result.contexts.append(frozenset(context))
+        if len(sentence.mentions) >= 2:
+            result.uncovered.extend(found.linked[m] for m in sentence.mentions if m not in covered)
+
+    def _absorb_qualifiers(self, found: _Found) -> None:
+        """Drop unlinked mentions that only spell out part of a linked neighbour's full name.
+
+        "Glen Ridge New Jersey" is read as "Glen Ridge" (an alias of the entity "Glen Ridge,
+        New Jersey") and "New Jersey"; the second names no other entity, it qualifies the first.
+        """
+        sentence, linked = found.sentence, found.linked
+        if all(linked[m].entity_id is not None for m in sentence.mentions):
+            return
+        full_names = [
+            name.casefold()
+            for m in sentence.mentions
+            if linked[m].entity_id is not None
+            for name in self.linker.names(linked[m].entity_id)
+        ]
+        absorbed = {
+            m
+            for m in sentence.mentions
+            if linked[m].entity_id is None
+            and any(re.search(rf"\b{re.escape(linked[m].text.casefold())}\b", name) for name in full_names)
+        }
+        if absorbed:
+            sentence.mentions = [m for m in sentence.mentions if m not in absorbed]
+            sentence.proposals = [
+                p for p in sentence.proposals if p.subject not in absorbed and p.object not in absorbed
+            ]
+
+    # ------------------------------------------------------------------ steps
+    def _known_proposals(self, found: _Found, proposals: list[FoundRelation]) -> None:
+        """Step 1: proposals whose fact (or its negation) the graph states."""
+        for p in proposals:
+            for s, o in itertools.product(found.candidates[p.subject], found.candidates[p.object]):
+                if self.checker.known(s, p.predicate, o):
+                    found.add(p.subject, p.object, p.predicate, p.negated, p.hedged, p.rule, ids=(s, o))
+                    break
+
+    def _graph_guided(self, found: _Found, proposals: list[FoundRelation], context: frozenset[str]) -> None:
+        """Step 2: related pairs of linked mentions whose relation the sentence speaks of."""
+        # A proposal's direction, as written, beats the graph's: those pairs are left to step 3.
+        proposed: dict[frozenset[int], set[str]] = {}
+        for p in proposals:
+            proposed.setdefault(frozenset((p.subject, p.object)), set()).add(self._relation_key(p.predicate))
+        mentions = found.sentence.mentions + found.pronouns
+        for i, a in enumerate(mentions):
+            for b in mentions[i + 1 :]:
+                pair = frozenset((a, b))
+                if pair in found.pairs:
+                    continue
+                for relation in self._related(found.candidates[a], found.candidates[b]):
+                    if self._relation_key(relation.predicate) in proposed.get(pair, ()):
+                        continue
+                    if relation.predicate in context or (
+                        self.implicit and pair not in proposed and not self._phrase_between(found, a, b)
+                    ):
+                        subject, object_ = (a, b) if relation.subject in found.candidates[a] else (b, a)
+                        found.add(
+                            subject,
+                            object_,
+                            relation.predicate,
+                            found.negated_between(a, b),
+                            False,
+                            f"graph:{relation.predicate}",
+                            ids=(relation.subject, relation.object),
+                        )
+
+    def _remaining_proposals(self, found: _Found, proposals: list[FoundRelation]) -> set[int]:
+        """Step 3: each mention in no claim yet gets its best proposal; returns the mentions covered."""
+        text, mentions = found.facts.text, found.facts.mentions
+        covered = {m for pair in found.pairs for m in pair}
+
+        def closeness(p: FoundRelation) -> tuple[tuple[int, float], int, int]:
+            return (proposal_rank(p), self.proposals.trigger_gap(text, p, mentions), distance(mentions, p))
+
+        for p in sorted(proposals, key=closeness):
+            pair = frozenset((p.subject, p.object))
+            if (p.subject in covered and p.object in covered) or pair in found.pairs or self._spent(found, p):
+                continue
+            found.add(p.subject, p.object, p.predicate, p.negated, p.hedged, p.rule)
+            covered |= pair
+        return covered
+
+    def _spent(self, found: _Found, proposal: FoundRelation) -> bool:
+        """Whether a co-occurrence proposal re-uses a trigger another claim already took.
+
+        "X in Bangalore has the motto N": once X motto N is claimed, Bangalore motto N is the
+        same trigger word read twice. Mentions listed together ("aspirin and ibuprofen treat
+        headache") share it legitimately and are kept.
+        """
+        if not proposal.rule.startswith("cooccurrence:"):
+            return False
+        key = self._relation_key(proposal.predicate)
+        for claim_key in found.claims:
+            pair, claimed, _ = claim_key
+            if claimed != key:
+                continue
+            for end, other in ((proposal.subject, proposal.object), (proposal.object, proposal.subject)):
+                if end in pair and other not in pair:
+                    partner = next(iter(pair - {end}), end)
+                    if not _listed_together(found.facts.text, found.mentions[partner], found.mentions[other]):
+                        return True
+        return False
+
+    def _as_written(self, found: _Found, covered: set[int]) -> set[int]:
+        """Step 4: "A <relation phrase> B" between neighbouring mentions the pipeline left unread."""
+        text, mentions = found.facts.text, found.facts.mentions
+        for a, b in itertools.pairwise(found.sentence.mentions):
+            if a in covered or b in covered:
+                continue
+            between = words(text[mentions[a].end : mentions[b].start])
+            while between and between[0] in _LEADING:
+                between = between[1:]
+            while between and between[-1] in _ARTICLES:
+                between = between[:-1]
+            hit = self.lexicon.first_phrase(between) if between else None
+            if hit is not None and hit[0] == 0 and hit[1] == len(between):
+                found.add(a, b, hit[2], found.negated_between(a, b), False, f"phrase:{hit[2]}:as_written")
+                covered |= {a, b}
+        return covered
+
+    # ------------------------------------------------------------------ helpers
+    def _phrase_between(self, found: _Found, a: int, b: int) -> bool:
+        """Whether some relation's phrase stands between the two mentions (then nothing is implicit)."""
+        first, second = sorted((found.mentions[a], found.mentions[b]), key=lambda m: m.start)
+        return self.lexicon.first_phrase(words(found.facts.text[first.end : second.start])) is not None
+
+    def _relation_key(self, predicate: str) -> str:
+        return min([predicate, *self.checker.inverses(predicate)])
+
+    def _related(self, a: tuple[str, ...], b: tuple[str, ...]) -> list[Relation]:
+        """Facts between any entity ``a`` may name and any ``b`` may name; one per direction and predicate."""
+        seen: set[tuple[str, str, str]] = set()
+        unique = []
+        for s, o in itertools.product(a, b):
+            if s == o:
+                continue
+            for relation in self.checker.between(s, o):
+                key = (relation.subject, relation.object, relation.predicate)
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(relation)
+        return unique
+
+
+def _listed_together(text: str, a: FoundMention, b: FoundMention) -> bool:
+    """Whether only list glue ("," "and" "or" "as well as") stands between the two mentions."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return all(word in _LIST_GLUE for word in words(text[first.end : second.start]))
+
+
+def _as(mention: LinkedMention, entity_id: str) -> LinkedMention:
+    if mention.entity_id == entity_id:
+        return mention
+    return mention.model_copy(update={"entity_id": entity_id, "method": mention.method + ":by_graph"})

@@ -1,0 +1,78 @@
+"""The pipeline's facts regrouped by sentence, and the word-level tests the claim reader makes on them.
+
+Plain character offsets only (no spaCy objects): a sentence's mentions and the relations
+proposed in it, the sentence with its entity names blanked out (so a name such as
+"migraine without aura" or "Country Music" is never read as a cue or a trigger), and a
+small negation test for claims the pipeline did not propose itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
+from kgsynth.nlp.negation import NEGATION_CUES
+
+_WORD = re.compile(r"n't|[a-z]+")
+#: Words before the first mention that can still negate a claim ("no evidence that X causes Y").
+NEGATION_LOOKBACK = 4
+
+
+@dataclass
+class Sentence:
+    """One sentence of a text: character span, its mentions (indexes) and the relations proposed in it."""
+
+    start: int
+    end: int
+    mentions: list[int] = field(default_factory=list)
+    proposals: list[FoundRelation] = field(default_factory=list)
+
+
+def sentences(facts: TextFacts) -> list[Sentence]:
+    """The sentences that hold mentions, in text order."""
+    by_start: dict[int, Sentence] = {}
+    for index, mention in enumerate(facts.mentions):
+        sentence = by_start.setdefault(
+            mention.sentence_start, Sentence(mention.sentence_start, mention.sentence_end)
+        )
+        sentence.mentions.append(index)
+    for proposal in facts.relations:
+        start = facts.mentions[proposal.subject].sentence_start
+        by_start.setdefault(start, Sentence(start, proposal.sentence_end)).proposals.append(proposal)
+    return [by_start[start] for start in sorted(by_start)]
+
+
+def masked(text: str, sentence: Sentence, mentions: Sequence[FoundMention]) -> str:
+    """The sentence with its mentions blanked out."""
+    chars = list(text[sentence.start : sentence.end])
+    for index in sentence.mentions:
+        mention = mentions[index]
+        for i in range(max(mention.start - sentence.start, 0), min(mention.end - sentence.start, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, with "n't" split off ("doesn't" -> does, n't)."""
+    return _WORD.findall(text.lower().replace("n't", " n't"))
+
+
+def has_negation_cue(text: str) -> bool:
+    """Whether any negation cue word occurs in ``text``."""
+    return any(word in NEGATION_CUES for word in words(text))
+
+
+def negated_between(text: str, a: FoundMention, b: FoundMention, sentence_start: int) -> bool:
+    """A negation cue between the two mentions, or in the few words just before the first."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    between = words(text[first.end : second.start])
+    before = words(text[sentence_start : first.start])[-NEGATION_LOOKBACK:]
+    return any(word in NEGATION_CUES for word in (*between, *before))
+
+
+def distance(mentions: Sequence[FoundMention], proposal: FoundRelation) -> int:
+    """Characters between the two mentions of a proposal."""
+    a, b = mentions[proposal.subject], mentions[proposal.object]
+    return max(a.start, b.start) - min(a.end, b.end)
