@@ -183,8 +183,10 @@ MODES = (
     ("strict", False, "unknown"),
     ("implicit", True, "unknown"),
     ("strict/all", False, "all"),
+    ("implicit/mentions", True, "mentions"),
     ("implicit/all", True, "all"),
 )
+#: The default setting (``Checker``): its reasons are listed.
 REASONS_OF = "implicit/all"
 
 
@@ -265,8 +267,10 @@ def _reason_kind(reason: str) -> str:
     kinds = [k for k in ("not in the graph", "unlinkable", "contradicted") if k in reason]
     if "does not know" in reason:
         kinds.append("unknown mention")
-    if "no claim reads" in reason:
+    if "no claim reads what" in reason:
         kinds.append("mention in no claim")
+    if "of something no claim reads" in reason:
+        kinds.append("relation word in no claim")
     return "+".join(kinds) or reason[:40]
 
 

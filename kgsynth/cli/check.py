@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # kgsynth.verify imports spaCy, so it is imported inside the command, and these mirror its
 # FailOn, Coverage and DEFAULT_MAX_CHARS (tests/verify/test_cli_check.py checks they agree).
 FailOn = Literal["contradicted", "not_fully_supported", "any"]
-Coverage = Literal["all", "unknown", "none"]
+Coverage = Literal["all", "mentions", "unknown", "none"]
 DEFAULT_MAX_CHARS = 100_000
 
 _STATUSES = ("supported", "contradicted", "not_fully_supported", "not_in_graph", "unlinkable")
@@ -64,16 +64,17 @@ def check_cli(
     implicit: Annotated[
         bool,
         typer.Option(
-            "--implicit",
-            help="Read a claim when two related entities share a sentence that names no relation.",
+            "--implicit/--strict",
+            help="Read a claim when two related entities share a sentence that names no other relation "
+            "(default); --strict reads only relations the sentence names.",
         ),
-    ] = False,
+    ] = True,
     coverage: Annotated[
         Coverage,
         typer.Option(
             "--coverage",
-            help="Entities outside every claim that keep a text from support: all, unknown (only those "
-            "the graph lacks), none.",
+            help="What outside every claim keeps a text from support: all (entities and relation words), "
+            "mentions (entities only), unknown (only entities the graph lacks), none.",
         ),
     ] = "all",
     max_chars: Annotated[

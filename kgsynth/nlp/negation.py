@@ -6,7 +6,8 @@ with no scope-ending word in between ("no evidence that X causes Y"), or just af
 ("X-induced Y was not observed"). Hedging works the same way with speculation cues
 ("may be associated", "suggest that"), over a wider window. Cue words that a pattern
 itself requires ("X should not be combined with Y" is a positive interaction warning)
-are passed in ``exempt`` and ignored.
+are passed in ``exempt`` and ignored, and so are cue words inside a mention's own name
+("migraine without aura").
 """
 
 from __future__ import annotations
@@ -120,7 +121,11 @@ class CueIndex:
         words = [t.lower_ for t in doc]
         self.words = words
         following = [*words[1:], ""][: len(words)]
-        real = [(w, n) not in _PSEUDO_NEGATIONS for w, n in zip(words, following, strict=True)]
+        # A cue inside a mention is part of its name ("migraine without aura"), not a cue.
+        real = [
+            (w, n) not in _PSEUDO_NEGATIONS and t.ent_iob_ not in ("B", "I")
+            for w, n, t in zip(words, following, doc, strict=True)
+        ]
         unstudied = {i for i, w in enumerate(words) if w == "not" and _is_unstudied(words, i)}
         self.negations = [
             i for i, w in enumerate(words) if w in NEGATION_CUES and real[i] and i not in unstudied
@@ -128,7 +133,7 @@ class CueIndex:
         self.post_negations = [
             i for i, w in enumerate(words) if w in POST_NEGATION_CUES and real[i] and i not in unstudied
         ]
-        self.hedges = sorted({i for i, w in enumerate(words) if w in HEDGE_CUES} | unstudied)
+        self.hedges = sorted({i for i, w in enumerate(words) if w in HEDGE_CUES and real[i]} | unstudied)
         self.unstudied = sorted(unstudied)
         self.scope_ends = [i for i, w in enumerate(words) if w in SCOPE_ENDS]
         self.mention_starts = [t.i for t in doc if t.ent_iob_ == "B"]

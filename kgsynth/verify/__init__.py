@@ -5,7 +5,8 @@
 ``contradicted``, ``not_in_graph``, ``unlinkable``) carrying the graph facts and their
 evidence. ``check_file`` is the same over JSONL, with the output, report and exit code
 of ``kgsynth check``. The parts: ``read`` (input lines), ``qa`` (QA pair -> statement),
-``link`` (names -> graph entities), ``claims`` (graph-guided claim reading),
+``link`` (names -> graph entities), ``neighbour_link`` (names the lookup missed, matched
+among the entities around the text's), ``claims`` (graph-guided claim reading),
 ``factcheck`` (claim -> verdict), ``provenance`` (our own samples), ``aggregate``
 (claims -> record), ``output`` / ``report_html`` (what is written).
 """

@@ -5,7 +5,9 @@ Any contradicted claim makes the record ``contradicted``; all claims supported m
 or unlinkable, no claim was recognised at all, or the text names an entity in a
 sentence of several entities where no claim covers it (``uncovered`` mentions, chosen
 by the checker's coverage setting; see ``check.py``): such a text says something no
-claim reads, about an entity the graph may not even know.
+claim reads, about an entity the graph may not even know; or it uses a relation's word
+that no claim explains (``unread``: "Tomato is an ingredient of X" when "Tomato" was never
+found as a name).
 """
 
 from __future__ import annotations
@@ -30,17 +32,18 @@ def aggregate(
     record_id: str | None = None,
     uncovered: Sequence[LinkedMention] = (),
     no_claim_reason: str = NO_CLAIM,
+    unread: Sequence[str] = (),
 ) -> CheckResult:
     """The record-level verdict for these claim verdicts (see the module docstring)."""
     counts = Counter(v.status for v in verdicts)
-    uncovered_note = _uncovered_note(uncovered)
+    uncovered_note = "; ".join(n for n in (_uncovered_note(uncovered), _unread_note(unread)) if n)
     if not verdicts:
         reason = "; ".join(r for r in (no_claim_reason, uncovered_note) if r)
         return CheckResult(id=record_id, status="not_fully_supported", reason=reason)
     summary = ", ".join(f"{counts[s]} {_LABELS[s]}" for s in _LABELS if counts[s])
     if counts["contradicted"]:
         status = "contradicted"
-    elif counts["supported"] == len(verdicts) and not uncovered:
+    elif counts["supported"] == len(verdicts) and not uncovered and not unread:
         status = "supported"
     else:
         status = "not_fully_supported"
@@ -72,3 +75,10 @@ def _uncovered_note(uncovered: Sequence[LinkedMention]) -> str:
     if known:
         notes.append("no claim reads what it says of " + ", ".join(f'"{n}"' for n in known))
     return "; ".join(notes)
+
+
+def _unread_note(unread: Sequence[str]) -> str:
+    words = sorted(set(unread))
+    if not words:
+        return ""
+    return "says " + ", ".join(f'"{w}"' for w in words) + " of something no claim reads"

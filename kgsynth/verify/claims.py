@@ -14,6 +14,10 @@ read *graph-guided*, sentence by sentence:
    between them ("Alan Shepard died in California" is read as the graph's deathPlace;
    "Warfarin treats aspirin" is not read as the graph's interacts_with). Polarity comes
    from a negation cue between the two mentions or just before the first;
+   With ``implicit=True``, a mention still in no claim then takes the graph's fact with the
+   nearest other mention of its sentence that the graph relates it to, unless the pipeline
+   proposed a relation for the pair or a phrase of a relation no claim of the sentence
+   reads stands between them (step 2b);
 3. every mention still in no claim gets its best remaining proposal (patterns before
    co-occurrence, then the relation phrase nearest before the object, then the nearest
    partner), whatever the graph says, so statements the graph lacks, contradicts or
@@ -22,7 +26,9 @@ read *graph-guided*, sentence by sentence:
    them ("Warfarin treats aspirin") are read as written, so a statement whose types fit
    no relation is contradicted rather than ignored.
 
-Before that, an unlinked mention that merely spells out part of a linked neighbour's
+Before that, mentions the store lookup missed are linked graph-guided to the entities
+around the text's other mentions, or dropped when they name no entity
+(``neighbour_link.py``); an unlinked mention that merely spells out part of a linked neighbour's
 full name ("New Jersey" after "Glen Ridge", the entity "Glen Ridge, New Jersey") is
 dropped, and proposals are tidied (``proposals.py``): a co-occurrence proposal whose trigger word occurs
 only inside an entity name ("sexual side effects") is dropped, a negation whose only cue
@@ -50,6 +56,7 @@ from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.neighbour_link import NeighbourLinker
 from kgsynth.verify.proposals import ProposalTidier, proposal_rank
 from kgsynth.verify.sentences import (
     Sentence,
@@ -81,6 +88,9 @@ class TextClaims:
     claims: list[Claim] = field(default_factory=list)
     contexts: list[frozenset[str]] = field(default_factory=list)
     uncovered: list[LinkedMention] = field(default_factory=list)
+    #: Relation words of a sentence that no claim of it reads ("ingredient" when the
+    #: ingredient itself was never found as a mention).
+    unread: list[str] = field(default_factory=list)
 
 
 class _Found:
@@ -190,15 +200,19 @@ class ClaimReader:
         self.lexicon = lexicon
         self.implicit = implicit
         self.proposals = ProposalTidier(checker, lexicon)
+        self.neighbours = NeighbourLinker(linker.store, linker, lexicon.words())
 
     def read(self, facts: TextFacts) -> TextClaims:
         """The claims of one text, in text order."""
         mentions = list(facts.mentions)
         linked = [self.linker.link(m) for m in mentions]
         candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
+        dropped = self.neighbours.relink(facts.text, mentions, linked, candidates)
         result = TextClaims(text=facts.text)
         topic: int | None = None
         for sentence in sentences(facts):
+            if dropped:
+                _drop(sentence, dropped)
             found = _Found(facts, sentence, mentions, linked, candidates, self._relation_key)
             self._read_sentence(found, result, topic)
             topic = next((m for m in sentence.mentions if linked[m].entity_id is not None), topic)
@@ -222,9 +236,12 @@ class ClaimReader:
             ),
             key=proposal_rank,
         )
-        context = self.lexicon.mentioned(plain) | {p.predicate for p in proposals}
+        signals = self.lexicon.signals(plain)  # where each relation is spoken of (also its context)
+        context = frozenset(signals) | {p.predicate for p in proposals}
         self._known_proposals(found, proposals)
-        self._graph_guided(found, proposals, context)
+        self._graph_guided(found, proposals, context, plain)
+        if self.implicit:
+            self._graph_for_the_rest(found, plain)
         covered = self._remaining_proposals(found, proposals)
         covered |= self._as_written(found, covered)
         for claim in found.claims.values():
@@ -232,6 +249,7 @@ class ClaimReader:
             result.contexts.append(frozenset(context))
         if len(sentence.mentions) >= 2:
             result.uncovered.extend(found.linked[m] for m in sentence.mentions if m not in covered)
+        result.unread.extend(self._unread(found, plain, signals))
 
     def _absorb_qualifiers(self, found: _Found) -> None:
         """Drop unlinked mentions that only spell out part of a linked neighbour's full name.
@@ -269,7 +287,9 @@ class ClaimReader:
                     found.add(p.subject, p.object, p.predicate, p.negated, p.hedged, p.rule, ids=(s, o))
                     break
 
-    def _graph_guided(self, found: _Found, proposals: list[FoundRelation], context: frozenset[str]) -> None:
+    def _graph_guided(
+        self, found: _Found, proposals: list[FoundRelation], context: frozenset[str], plain: str
+    ) -> None:
         """Step 2: related pairs of linked mentions whose relation the sentence speaks of."""
         # A proposal's direction, as written, beats the graph's: those pairs are left to step 3.
         proposed: dict[frozenset[int], set[str]] = {}
@@ -285,7 +305,9 @@ class ClaimReader:
                     if self._relation_key(relation.predicate) in proposed.get(pair, ()):
                         continue
                     if relation.predicate in context or (
-                        self.implicit and pair not in proposed and not self._phrase_between(found, a, b)
+                        self.implicit
+                        and pair not in proposed
+                        and not self._phrase_between(found, a, b, relation.predicate, plain)
                     ):
                         subject, object_ = (a, b) if relation.subject in found.candidates[a] else (b, a)
                         found.add(
@@ -297,6 +319,41 @@ class ClaimReader:
                             f"graph:{relation.predicate}",
                             ids=(relation.subject, relation.object),
                         )
+
+    def _graph_for_the_rest(self, found: _Found, plain: str) -> None:
+        """Step 2b (implicit only): a mention still in no claim takes the graph's fact with another
+        mention of its sentence, before any co-occurrence guess ("Sergio Mattarella leads Italy,
+        where arrabbiata sauce is from": Italy's dish, not Mattarella's)."""
+        mentions = found.sentence.mentions + found.pronouns
+        covered = {m for pair in found.pairs for m in pair}
+        proposed = {frozenset((p.subject, p.object)) for p in found.sentence.proposals}
+        for a in mentions:
+            if a in covered:
+                continue
+            # Words of relations other claims of the sentence read say nothing against this pair.
+            said = frozenset(c.predicate for c in found.claims.values())
+            for b in sorted(mentions, key=lambda m: abs(found.mentions[m].start - found.mentions[a].start)):
+                if a == b or frozenset((a, b)) in proposed:
+                    continue
+                related = [
+                    r
+                    for r in self._related(found.candidates[a], found.candidates[b])
+                    if not self._phrase_between(found, a, b, r.predicate, plain, said)
+                ]
+                if related:
+                    relation = related[0]
+                    subject, object_ = (a, b) if relation.subject in found.candidates[a] else (b, a)
+                    found.add(
+                        subject,
+                        object_,
+                        relation.predicate,
+                        found.negated_between(a, b),
+                        False,
+                        f"graph:{relation.predicate}:implicit",
+                        ids=(relation.subject, relation.object),
+                    )
+                    covered |= {a, b}
+                    break
 
     def _remaining_proposals(self, found: _Found, proposals: list[FoundRelation]) -> set[int]:
         """Step 3: each mention in no claim yet gets its best proposal; returns the mentions covered."""
@@ -352,11 +409,48 @@ class ClaimReader:
                 covered |= {a, b}
         return covered
 
+    def _unread(self, found: _Found, plain: str, signals: dict[str, list[tuple[int, int]]]) -> list[str]:
+        """Relation words of the sentence that no claim of it explains.
+
+        A word is explained when the predicate of some claim of the sentence (or an
+        inverse) is spoken of by that same word ("leader" for leaderName, though it is
+        also a word of leaderTitle).
+        """
+        if not signals:
+            return []
+        claimed = {self._relation_key(c.predicate) for c in found.claims.values()}
+        explained = {
+            span for name, spans in signals.items() if self._relation_key(name) in claimed for span in spans
+        }
+        offset = found.sentence.start
+        explained |= {(c.start - offset, c.end - offset) for c in found.claims.values()}
+        words = {
+            plain[a:b].strip()
+            for spans in signals.values()
+            for a, b in spans
+            if not any(a < e and s < b for s, e in explained)
+        }
+        # A capitalised word is part of a name the pipeline did not find ("United States Navy"),
+        # not a relation word.
+        return sorted(w for w in words if w and not w[0].isupper())
+
     # ------------------------------------------------------------------ helpers
-    def _phrase_between(self, found: _Found, a: int, b: int) -> bool:
-        """Whether some relation's phrase stands between the two mentions (then nothing is implicit)."""
+    def _phrase_between(
+        self, found: _Found, a: int, b: int, predicate: str, plain: str, said: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether another relation's phrase or label word stands between the two mentions (then
+        nothing is implicit: "Baymax first appeared in Big Hero 6" is no statement of its series)."""
         first, second = sorted((found.mentions[a], found.mentions[b]), key=lambda m: m.start)
-        return self.lexicon.first_phrase(words(found.facts.text[first.end : second.start])) is not None
+        offset = found.sentence.start
+        chars = list(plain)
+        for claim in found.claims.values():  # words another claim already read say nothing of this pair
+            for i in range(max(claim.start - offset, 0), min(claim.end - offset, len(chars))):
+                chars[i] = " "
+        between = "".join(chars[max(first.end - offset, 0) : max(second.start - offset, 0)])
+        same = {predicate, *self.checker.inverses(predicate), *said}
+        return any(
+            self.lexicon.finder(r).search(between.lower()) for r in self.lexicon.phrases if r not in same
+        )
 
     def _relation_key(self, predicate: str) -> str:
         return min([predicate, *self.checker.inverses(predicate)])
@@ -374,6 +468,14 @@ class ClaimReader:
                     seen.add(key)
                     unique.append(relation)
         return unique
+
+
+def _drop(sentence: Sentence, dropped: set[int]) -> None:
+    """Forget mentions that name no entity (see ``neighbour_link.py``) and their proposals."""
+    sentence.mentions = [m for m in sentence.mentions if m not in dropped]
+    sentence.proposals = [
+        p for p in sentence.proposals if p.subject not in dropped and p.object not in dropped
+    ]
 
 
 def _listed_together(text: str, a: FoundMention, b: FoundMention) -> bool:

@@ -1,7 +1,8 @@
 """The words that signal each relation, derived from the schema (and its patterns file's triggers).
 
 A relation is named by its label (or its identifier split at ``_`` and camelCase:
-``leaderName`` -> "leader name"), its synonyms and their regular verb forms. Two uses:
+``leaderName`` -> "leader name"), its synonyms and their regular verb forms, and the
+general English paraphrases of its label's words (``paraphrases.py``: "birth" -> "born"). Two uses:
 
 * ``phrases``/``first_phrase``/``said``: whole phrases (with the extra trigger words of the
   ontology's patterns file, when given), for turning a question into a statement
@@ -27,6 +28,7 @@ from kgsynth.model import RelationType, Schema
 from kgsynth.nlp.morphology import base_verb, verb_forms
 from kgsynth.nlp.patterns import load_patterns
 from kgsynth.nlp.pipeline import companion_file
+from kgsynth.verify.paraphrases import PARAPHRASES
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -71,6 +73,7 @@ class RelationLexicon:
                 if phrase:
                     phrases.append(phrase)
                     phrases.extend(verb_forms(base_verb(phrase)))
+            phrases += [said for word in _WORD.findall(label) for said in PARAPHRASES.get(word, ())]
             self.phrases[relation.name] = tuple(dict.fromkeys(phrases))
             self.stems[relation.name] = frozenset(
                 stem(word)
@@ -99,10 +102,30 @@ class RelationLexicon:
         triggers = load_patterns(path, schema).triggers if path is not None else None
         return cls(schema, triggers)
 
+    def words(self) -> frozenset[str]:
+        """Every non-generic word of every relation phrase ("isbn" of "isbn number")."""
+        return frozenset(
+            word
+            for phrases in self.phrases.values()
+            for phrase in phrases
+            for word in phrase.split()
+            if word not in GENERIC_WORDS
+        )
+
     def mentioned(self, text: str) -> frozenset[str]:
         """Relations whose phrase or label stem occurs in ``text`` (mask entity names out first)."""
         lowered = text.lower()
         return frozenset(name for name, pattern in self._mention_finders.items() if pattern.search(lowered))
+
+    def signals(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Where in ``text`` each relation is spoken of (the spans ``mentioned`` finds), by relation."""
+        lowered = text.lower()
+        found: dict[str, list[tuple[int, int]]] = {}
+        for name, pattern in self._mention_finders.items():
+            spans = [m.span() for m in pattern.finditer(lowered)]
+            if spans:
+                found[name] = spans
+        return found
 
     def _mention_finder(self, relation: str) -> re.Pattern[str]:
         """Stems (a word starting so) or phrases (whole words) of the relation, in one pattern."""

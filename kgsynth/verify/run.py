@@ -42,7 +42,7 @@ def check_file(
     *,
     html: str | Path | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
-    implicit: bool = False,
+    implicit: bool = True,
     coverage: Coverage = "all",
     batch_size: int = DEFAULT_BATCH_SIZE,
     model: str = "auto",

@@ -21,6 +21,9 @@ Drug\tpropranolol
 Chemical\tnitric oxide\tNO
 Disease\tseizure\tconvulsion
 Disease\tpeptic ulcer\tgastric ulcer
+Disease\tmigraine without aura
+Disease\thepatitis b
+Disease\tdrug induced lupus
 Symptom\theadache
 Jurisdiction\tDelaware\tState of Delaware
 """

@@ -152,3 +152,15 @@ def test_cooccurrence_reads_the_pair_without_a_pattern(blank_pipeline: Extractio
 )
 def test_not_studied_hedges_instead_of_negating(blank_pipeline: ExtractionPipeline, text: str) -> None:
     assert [(r.negated, r.hedged) for r in blank_pipeline.extract_one(text).relations] == [(False, True)]
+
+
+def test_a_negation_cue_inside_a_name_does_not_negate(blank_pipeline: ExtractionPipeline) -> None:
+    facts = blank_pipeline.extract_one("Aspirin treats migraine without aura.")
+    assert (
+        "Aspirin",
+        "treats",
+        "migraine without aura",
+        False,
+        False,
+        "cooccurrence:treats",
+    ) in relation_view(facts)

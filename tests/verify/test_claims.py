@@ -156,7 +156,8 @@ def test_claims_graph_guided_reading_uses_schema_labels_as_triggers(derived):
     ("implicit", "text", "status"),
     [
         (False, "Jacob Bundsgaard was born in Aarhus.", "not_fully_supported"),
-        (True, "Jacob Bundsgaard was born in Aarhus.", "supported"),  # the risk --implicit takes
+        (True, "Jacob Bundsgaard lives in Aarhus.", "supported"),  # the risk --implicit takes
+        (True, "Jacob Bundsgaard was born in Aarhus.", "not_fully_supported"),  # "born": birthPlace
         (
             True,
             "Jacob Bundsgaard is twinned with Aarhus.",
