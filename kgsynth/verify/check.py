@@ -23,7 +23,7 @@ from kgsynth.verify.claims import ClaimReader
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
-from kgsynth.verify.provenance import check_sample
+from kgsynth.verify.provenance import check_sample, check_triples
 from kgsynth.verify.qa import qa_statement
 from kgsynth.verify.read import CheckInput, as_inputs
 from kgsynth.verify.store_names import claim_pipeline
@@ -117,7 +117,7 @@ class Checker:
 
     def statement(self, record: CheckInput) -> str:
         """The text a record is checked as (a QA pair made one statement)."""
-        if record.kind == "qa":
+        if record.kind in ("qa", "provenance"):
             return qa_statement(record.question, record.answer, self.lexicon).text
         if record.kind == "sample" and record.sample is not None:
             sample: Sample = record.sample
@@ -125,19 +125,25 @@ class Checker:
         return record.text
 
     def _check_batch(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
-        parse = [r for r in batch if not (r.kind == "sample" and r.sample is not None and r.sample.checks)]
+        parse = [r for r in batch if not _exact(r)]
         texts = {id(r): self.statement(r) for r in parse}
         facts = dict(zip(texts, self.pipeline.extract(list(texts.values())), strict=True)) if texts else {}
         self.parsed_texts += len(texts)
         for record in batch:
             if id(record) not in facts:
-                assert record.sample is not None
-                result = check_sample(record.sample, self.store, record_id=record.id)
-                yield CheckedRecord(
-                    input=record, text=f"{record.sample.question} {record.sample.answer}", result=result
-                )
+                yield self._check_exactly(record)
                 continue
             yield self.check_facts(record, texts[id(record)], facts[id(record)])
+
+    def _check_exactly(self, record: CheckInput) -> CheckedRecord:
+        """A record with provenance: re-checked through its triple checks, no parse needed."""
+        if record.sample is not None:
+            result = check_sample(record.sample, self.store, record_id=record.id)
+            return CheckedRecord(
+                input=record, text=f"{record.sample.question} {record.sample.answer}", result=result
+            )
+        result = check_triples(record.checks, self.store, record_id=record.id)
+        return CheckedRecord(input=record, text=f"{record.question} {record.answer}", result=result)
 
     def check_facts(self, record: CheckInput, text: str, facts: TextFacts) -> CheckedRecord:
         """Check a record whose text the pipeline has already read (claims, verdicts, aggregation)."""
@@ -154,6 +160,13 @@ class Checker:
         unread = read.unread if self.coverage == "all" else []
         result = aggregate(verdicts, record_id=record.id, uncovered=blocking, unread=unread)
         return CheckedRecord(input=record, text=text, result=result, uncovered=tuple(read.uncovered))
+
+
+def _exact(record: CheckInput) -> bool:
+    """Whether a record carries provenance checks, so it is re-checked exactly instead of parsed."""
+    if record.kind == "sample":
+        return record.sample is not None and bool(record.sample.checks)
+    return record.kind == "provenance"
 
 
 def check(

@@ -16,6 +16,8 @@ per check, a few per sample.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kgsynth.model import CheckResult, Claim, Entity, LinkedMention, Sample, TripleCheck, Verdict
 from kgsynth.store.base import GraphStore
 from kgsynth.verify.aggregate import aggregate
@@ -24,8 +26,19 @@ from kgsynth.verify.aggregate import aggregate
 def check_sample(sample: Sample, store: GraphStore, *, record_id: str | None = None) -> CheckResult:
     """The verdict on one of our own samples, from its ``checks`` (none: not fully supported)."""
     entities = {e.id: e for e in sample.path.entities}
-    verdicts = [check_triple(check, store, entities) for check in sample.checks]
-    return aggregate(verdicts, record_id=record_id or sample.id, no_claim_reason="the sample has no checks")
+    return check_triples(sample.checks, store, record_id=record_id or sample.id, names=entities)
+
+
+def check_triples(
+    checks: Iterable[TripleCheck],
+    store: GraphStore,
+    *,
+    record_id: str | None = None,
+    names: dict[str, Entity] | None = None,
+) -> CheckResult:
+    """The verdict on a record from its provenance checks alone (an exported training record)."""
+    verdicts = [check_triple(check, store, names) for check in checks]
+    return aggregate(verdicts, record_id=record_id, no_claim_reason="the record has no checks")
 
 
 def check_triple(check: TripleCheck, store: GraphStore, names: dict[str, Entity] | None = None) -> Verdict:

@@ -2,7 +2,11 @@
 
 A line is one JSON object with ``text``; or ``question`` and ``answer``; or a whole
 ``model.Sample`` (recognised by its ``path`` and ``made_by`` keys), checked through its
-provenance. An ``id`` is kept when present. Every line that cannot be checked becomes a
+provenance; or a training record in the ShareGPT (``conversations``), OpenAI chat
+(``messages``) or Alpaca (``instruction``/``output``) shape. A training record that carries
+kgsynth's ``kgsynth`` provenance block is re-checked exactly through its checks; any other is
+checked as the QA pair of its first user turn and last assistant turn.
+An ``id`` is kept when present. Every line that cannot be checked becomes a
 ``SkippedLine`` naming its line number and why (bad JSON, missing fields, empty text, a
 line over ``max_chars``, bytes that are not UTF-8), and reading goes on with the next
 line: one bad line never stops a batch. Lines are read in bounded pieces, so an enormous
@@ -20,7 +24,7 @@ from typing import BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kgsynth.errors import CheckError
-from kgsynth.model import Sample
+from kgsynth.model import Sample, TripleCheck
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +42,12 @@ class CheckInput(BaseModel):
 
     line: int | None = None
     id: str | None = None
-    kind: Literal["text", "qa", "sample"]
+    kind: Literal["text", "qa", "sample", "provenance"]
     text: str = ""
     question: str = ""
     answer: str = ""
     sample: Sample | None = None
+    checks: tuple[TripleCheck, ...] = ()
 
 
 class SkippedLine(BaseModel):
@@ -123,6 +128,9 @@ def to_input(value: dict, *, line: int | None = None) -> CheckInput:
             where = ".".join(str(part) for part in first["loc"])
             raise CheckError(f"not a valid kgsynth sample: {where}: {first['msg']}") from None
         return CheckInput(line=line, id=record_id or sample.id, kind="sample", sample=sample)
+    training = _training_turns(value)
+    if training is not None:
+        return _training_input(value, training, record_id, line)
     if "question" in value or "answer" in value:
         question, answer = value.get("question"), answer_text(value.get("answer"))
         if not isinstance(question, str) or not question.strip():
@@ -139,6 +147,56 @@ def to_input(value: dict, *, line: int | None = None) -> CheckInput:
         return CheckInput(line=line, id=record_id, kind="text", text=text)
     keys = ", ".join(sorted(value)) or "none"
     raise CheckError(f'no "text", no "question" + "answer", and not a kgsynth sample (keys present: {keys})')
+
+
+_USER_ROLES = frozenset({"human", "user"})
+_ASSISTANT_ROLES = frozenset({"gpt", "assistant", "model"})
+
+
+def _training_turns(value: dict) -> tuple[str, str] | None:
+    """(first user turn, last assistant turn) of a ShareGPT / OpenAI / Alpaca record, else None."""
+    if isinstance(value.get("conversations"), list):
+        turns = [(t.get("from"), t.get("value")) for t in value["conversations"] if isinstance(t, dict)]
+    elif isinstance(value.get("messages"), list):
+        turns = [(t.get("role"), t.get("content")) for t in value["messages"] if isinstance(t, dict)]
+    elif "instruction" in value and "output" in value:
+        extra = value.get("input")
+        question = value["instruction"] if not extra else f"{value['instruction']}\n{extra}"
+        turns = [("user", question), ("assistant", value["output"])]
+    else:
+        return None
+    questions = [text for role, text in turns if role in _USER_ROLES and isinstance(text, str)]
+    answers = [text for role, text in turns if role in _ASSISTANT_ROLES and isinstance(text, str)]
+    if not questions or not answers:
+        raise CheckError("a chat record needs a user turn and an assistant turn")
+    return questions[0], answers[-1]
+
+
+def _training_input(
+    value: dict, turns: tuple[str, str], record_id: str | None, line: int | None
+) -> CheckInput:
+    """A training record as input: exact re-check through kgsynth provenance when present."""
+    question, answer = turns
+    provenance = value.get("kgsynth")
+    if isinstance(provenance, dict) and provenance.get("checks"):
+        try:
+            checks = tuple(TripleCheck.model_validate(c) for c in provenance["checks"])
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise CheckError(f'"kgsynth.checks" is malformed: {where}: {first["msg"]}') from None
+        short_answer = provenance.get("answer") if isinstance(provenance.get("answer"), str) else answer
+        return CheckInput(
+            line=line,
+            id=record_id or _id_of(provenance),
+            kind="provenance",
+            question=question,
+            answer=short_answer,
+            checks=checks,
+        )
+    if not question.strip() or not answer.strip():
+        raise CheckError("the user or assistant turn is empty")
+    return CheckInput(line=line, id=record_id, kind="qa", question=question, answer=answer)
 
 
 def as_inputs(records: Iterable[CheckInput | Sample | str | dict]) -> Iterator[CheckInput]:

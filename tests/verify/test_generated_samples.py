@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kgsynth.export import to_record
 from kgsynth.generate import QUESTION_TYPES, SampleFactory
 from kgsynth.model import GraphBatch, Sample
 from kgsynth.store import open_store
@@ -50,3 +51,22 @@ def test_generated_sample_with_a_tampered_check_is_not_supported(generated, grap
     [result] = check([tampered], graph_of)
     assert result.status == "not_fully_supported"
     assert result.verdicts[index].status == "not_in_graph"
+
+
+@pytest.mark.parametrize("format", ["sharegpt", "openai", "alpaca"])
+def test_exported_training_records_recheck_through_their_provenance(generated, graph_of, format):
+    _, samples = generated
+    records = [to_record(sample, format) for sample in samples]
+    results = list(check(records, graph_of))
+    assert [r.id for r in results] == [s.id for s in samples]
+    assert {r.status for r in results} == {"supported"}
+
+
+def test_exported_training_record_with_a_corrupted_check_is_not_supported(generated, graph_of):
+    _, samples = generated
+    sample = next(s for s in samples if s.checks and s.checks[0].expect == "holds")
+    record = to_record(sample, "sharegpt")
+    record["kgsynth"]["checks"][0]["object"] = record["kgsynth"]["checks"][0]["subject"]
+    [result] = check([record], graph_of)
+    assert result.status == "not_fully_supported"
+    assert result.verdicts[0].status == "not_in_graph"

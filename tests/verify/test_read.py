@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
 from kgsynth.errors import CheckError
-from kgsynth.verify.read import CheckInput, SkippedLine, as_inputs, read_lines
+from kgsynth.verify.read import CheckInput, SkippedLine, as_inputs, parse_line, read_lines, to_input
 
 
 def read(data: bytes, **options) -> list[CheckInput | SkippedLine]:
@@ -82,3 +83,38 @@ def test_read_blank_lines_hold_no_record_but_count_as_lines():
 def test_read_library_input_that_is_not_a_record_is_named():
     with pytest.raises(CheckError, match=r'record 2: no "text", no "question" \+ "answer"'):
         list(as_inputs(["fine", {"title": "x"}]))
+
+
+def _chat(turns_key: str, user: str, assistant: str) -> dict:
+    if turns_key == "conversations":
+        return {"conversations": [{"from": "human", "value": user}, {"from": "gpt", "value": assistant}]}
+    if turns_key == "messages":
+        return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
+    return {"instruction": user, "input": "", "output": assistant}
+
+
+@pytest.mark.parametrize("shape", ["conversations", "messages", "alpaca"])
+def test_read_training_record_without_provenance_is_a_qa_pair(shape):
+    record = to_input(_chat(shape, "What does aspirin treat?", "headache"))
+    assert (record.kind, record.question, record.answer) == ("qa", "What does aspirin treat?", "headache")
+
+
+def test_read_training_record_with_provenance_is_checked_through_its_checks():
+    value = _chat("conversations", "What does aspirin treat?", "Reasoning: ...\nAnswer: headache")
+    value["kgsynth"] = {
+        "id": "sample:1",
+        "answer": "headache",
+        "checks": [{"subject": "Drug:aspirin", "predicate": "treats", "object": "Symptom:headache",
+                    "negated": False, "expect": "holds"}],
+    }
+    record = to_input(value)
+    assert (record.kind, record.id, record.answer) == ("provenance", "sample:1", "headache")
+    assert [(c.subject, c.predicate, c.object) for c in record.checks] == [
+        ("Drug:aspirin", "treats", "Symptom:headache")
+    ]
+
+
+def test_read_chat_record_without_assistant_turn_is_skipped_with_reason():
+    line = json.dumps({"messages": [{"role": "user", "content": "What does aspirin treat?"}]})
+    skipped = parse_line(line, 4, "in.jsonl")
+    assert skipped.reason == "in.jsonl, line 4: a chat record needs a user turn and an assistant turn"
