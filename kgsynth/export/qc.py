@@ -19,12 +19,15 @@ import logging
 import re
 from collections import Counter
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from kgsynth.model import Sample, content_hash
 
 logger = logging.getLogger(__name__)
 
+#: Shingle hashes remembered before the cache is emptied (bounds memory on long runs).
+_HASH_CACHE = 500_000
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -36,6 +39,13 @@ def tokens(text: str) -> list[str]:
 
 class NearDuplicateFilter:
     """Accepts a sample unless an earlier one of the run is the same or nearly the same text.
+
+    The signature is datasketch's ``MinHash`` (one object, cleared and refilled per sample:
+    building one per sample was most of the cost) over word shingles; candidates are found by
+    the banding of datasketch's ``MinHashLSH`` for ``threshold`` (its ``hashranges``), kept here
+    as one set of band values per band. A sample is a near duplicate when any band equals a
+    kept sample's band, exactly when ``MinHashLSH.query`` would return a candidate; keeping
+    only the bands (no keys, no per-sample objects) makes a query a few set lookups.
 
     Args:
         threshold: estimated Jaccard similarity of shingle sets at which two samples count as
@@ -51,11 +61,11 @@ class NearDuplicateFilter:
         self.seed = seed
         self.shingle = shingle
         self._exact: set[str] = set()
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        # Drawing the permutations is most of a MinHash's cost: draw them once per run.
-        template = MinHash(num_perm=num_perm, seed=seed)
-        self._permutations, self._scheme = template.permutations, template.scheme
-        self._kept = 0
+        self._ranges = tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+        self._bands: tuple[set[bytes], ...] = tuple(set() for _ in self._ranges)
+        self._hashes: dict[bytes, int] = {}
+        self._hash = MinHash(num_perm=num_perm, seed=seed).hashfunc
+        self._minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=self._cached_hash)
         self.dropped: Counter[str] = Counter()
 
     def accept(self, sample: Sample) -> bool:
@@ -65,23 +75,33 @@ class NearDuplicateFilter:
         if key in self._exact:
             self.dropped["exact_duplicate"] += 1
             return False
-        signature = self._signature(words)
-        if self._lsh.query(signature):
+        signature = self.signature(words)
+        bands = [signature[lo:hi].tobytes() for lo, hi in self._ranges]
+        if any(band in seen for band, seen in zip(bands, self._bands, strict=True)):
             self.dropped["near_duplicate"] += 1
             return False
         self._exact.add(key)
-        self._lsh.insert(str(self._kept), signature)
-        self._kept += 1
+        for band, seen in zip(bands, self._bands, strict=True):
+            seen.add(band)
         return True
 
-    def _signature(self, words: list[str]) -> MinHash:
+    def signature(self, words: list[str]) -> np.ndarray:
+        """The MinHash values of the word shingles of ``words`` (a copy: the MinHash is reused)."""
         size = self.shingle
         shingles = {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-        signature = MinHash(
-            num_perm=self.num_perm, seed=self.seed, permutations=self._permutations, scheme=self._scheme
-        )
-        signature.update_batch([s.encode("utf-8") for s in shingles])
-        return signature
+        minhash = self._minhash
+        minhash.clear()
+        minhash.update_batch([s.encode("utf-8") for s in shingles])
+        return minhash.hashvalues.copy()
+
+    def _cached_hash(self, data: bytes) -> int:
+        # Shingles repeat across a run ("which disease does"): hash each one once.
+        found = self._hashes.get(data)
+        if found is None:
+            if len(self._hashes) >= _HASH_CACHE:
+                self._hashes.clear()
+            found = self._hashes[data] = self._hash(data)
+        return found
 
 
 def mentions(name: str, text: str) -> bool:

@@ -36,10 +36,10 @@ def mcq_draft(lookup: GraphLookup, path: FactPath, rng: random.Random, n_choices
     step = lookup.direction(relation, known.id)
     known_i, answer_i = graph.index(known.id), graph.index(answer.id)
     right = set(lookup.neighbours(known_i, step)[0].tolist()) | {answer_i}
-    names = lookup.names_key(right | {known_i})
+    named = right | {known_i}
 
     def accept(node: int) -> bool:
-        return node not in right and node != known_i and graph.entity_name(node).casefold() not in names
+        return node not in named and not lookup.name_clashes(node, named)
 
     same_type = lookup.of_exact_type(answer.type)
     plausible = lookup.plausible(step, answer.type)

@@ -53,6 +53,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: Statements cached per factory before the cache is emptied (they repeat across samples).
 _STATEMENT_CACHE = 100_000
 _VIEW_CACHE = 100_000
+#: What a statement may read of its hop and still be rendered as a stencil: nothing that names an entity.
+_HOP_SHAPE = frozenset({"phrase", "predicate", "label", "forward", "functional", "symmetric", "negated"})
 
 
 def hops_for(type_name: str) -> tuple[int, int]:
@@ -115,6 +117,8 @@ class SampleFactory:
         self.skipped: Counter[str] = Counter()
         self._statements: dict[str, str] = {}
         self._views: dict[str, EntityView] = {}
+        self._hop_views: dict[tuple[str, str, str], HopView] = {}
+        self._fits: dict[tuple[object, ...], tuple[Pack, tuple[TemplateEntry, ...]] | str] = {}
 
     @property
     def pack(self) -> str:
@@ -176,6 +180,35 @@ class SampleFactory:
         self, type_name: str, hops: tuple[Hop, ...], mode: str | None, rng: random.Random | None
     ) -> tuple[Pack, TemplateEntry]:
         """The most specific fitting template of the first pack in the chain that has one."""
+        pack, tied = self._fitting(type_name, hops, mode)
+        return pack, rng.choice(tied) if rng is not None else tied[0]
+
+    def _fitting(
+        self, type_name: str, hops: tuple[Hop, ...], mode: str | None
+    ) -> tuple[Pack, tuple[TemplateEntry, ...]]:
+        """The pack and its equally best templates for these hops; remembered by what ``fit`` reads.
+
+        ``fit`` looks only at each hop's predicate, direction and end types, so paths alike in
+        those get the same templates: a run asks for a few hundred shapes, not one per sample.
+        """
+        key = (
+            type_name,
+            mode,
+            tuple(
+                (h.relation.predicate, h.relation.subject == h.source.id, h.source.type, h.target.type)
+                for h in hops
+            ),
+        )
+        found = self._fits.get(key)
+        if found is None:
+            found = self._fits[key] = self._best(type_name, hops, mode)
+        if isinstance(found, str):
+            raise Skip(found)
+        return found
+
+    def _best(
+        self, type_name: str, hops: tuple[Hop, ...], mode: str | None
+    ) -> tuple[Pack, tuple[TemplateEntry, ...]] | str:
         for pack in self.chain:
             fitting = [
                 (entry, self.fit(entry, hops))
@@ -185,9 +218,8 @@ class SampleFactory:
             fitting = [(entry, score) for entry, score in fitting if score >= 0]
             if fitting:
                 best = max(score for _, score in fitting)
-                tied = [entry for entry, score in fitting if score == best]
-                return pack, rng.choice(tied) if rng is not None else tied[0]
-        raise Skip(f"{type_name}: no template fits {' '.join(h.relation.predicate for h in hops)}")
+                return pack, tuple(entry for entry, score in fitting if score == best)
+        return f"{type_name}: no template fits {' '.join(h.relation.predicate for h in hops)}"
 
     def fit(self, entry: TemplateEntry, hops: tuple[Hop, ...]) -> int:
         """How specifically ``entry`` fits ``hops``: -1 when it does not fit at all."""
@@ -222,7 +254,7 @@ class SampleFactory:
         step = ReasoningStep.model_construct  # built from validated parts: no need to validate again
         reasoning = tuple(step(text=self.statement(r, draft), relation_id=rid(r)) for r in draft.cited)
         relation_ids = [rid(r) for r in draft.path.relations]
-        return Sample(
+        return Sample.model_construct(  # every part is built here from validated models
             id="sample:" + content_hash(draft.type, question, answer, *relation_ids),
             type=draft.type,
             question=question,
@@ -249,16 +281,23 @@ class SampleFactory:
         return view
 
     def _hop_view(self, hop: Hop) -> HopView:
-        predicate = hop.relation.predicate
-        return HopView.of(
-            hop.relation,
-            self._view(hop.source),
-            self._view(hop.target),
-            self.vocabulary.phrase(predicate),
-            functional=self.lookup.is_functional(predicate),
-            symmetric=self.lookup.is_symmetric(predicate),
-            relation_id=rid(hop.relation),
-        )
+        relation_id = rid(hop.relation)
+        key = (relation_id, hop.source.id, hop.target.id)
+        view = self._hop_views.get(key)
+        if view is None:
+            if len(self._hop_views) >= _VIEW_CACHE:
+                self._hop_views.clear()
+            predicate = hop.relation.predicate
+            view = self._hop_views[key] = HopView.of(
+                hop.relation,
+                self._view(hop.source),
+                self._view(hop.target),
+                self.vocabulary.phrase(predicate),
+                functional=self.lookup.is_functional(predicate),
+                symmetric=self.lookup.is_symmetric(predicate),
+                relation_id=relation_id,
+            )
+        return view
 
     def context(self, draft: Draft) -> dict[str, object]:
         """The variables a template sees: views of the draft's entities and hops, and its values."""
@@ -311,7 +350,9 @@ class SampleFactory:
             "o": view.object,
             "yes": YES_NO.get(self.language, YES_NO["en"])[0],
         }
-        text = self.renderer.render_variant(pack, entry, "statement", context, None)
+        text = self.renderer.render_fixed(
+            pack, entry, "statement", context, opaque=("s", "o"), restricted={"hop": _HOP_SHAPE}
+        )
         if len(self._statements) >= _STATEMENT_CACHE:
             self._statements.clear()
         self._statements[relation_id] = text

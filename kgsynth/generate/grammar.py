@@ -188,10 +188,12 @@ def _match_case(original: str, replacement: str) -> str:
 # ----------------------------------------------------------------- capitals and spacing
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([?.,!;:)\]%])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[?.,!;:)\]%])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 _SPACE_AROUND_CJK_PUNCT = re.compile(r"[ \t]*([\u3000-\u303f\uff00-\uffef])[ \t]*")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+#: Runs of spaces, tabs and no-break spaces that are not already one plain space (those stay).
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
+_WORD = re.compile(r"\S+")
 #: What templates print (as ``{{ nl }}``) for a line break that must survive tidying.
 LINE_BREAK = "\x1e"
 
@@ -200,9 +202,10 @@ def capitalise(text: str) -> str:
     """Upper-case the first letter, unless the first word is mixed-case on purpose ("mRNA", "iPhone")."""
     for position, char in enumerate(text):
         if char.isalpha():
-            word = re.match(r"\S+", text[position:])
+            word = _WORD.match(text, position)
             rest = word.group(0)[1:] if word else ""
-            if char.isupper() or any(c.isupper() for c in rest):
+            # rest.islower(): no capital in it (the common case), so the scan can be skipped
+            if char.isupper() or (not rest.islower() and any(c.isupper() for c in rest)):
                 return text
             return text[:position] + char.upper() + text[position + 1 :]
         if not (char.isspace() or char in "\"'“‘(["):
@@ -219,11 +222,15 @@ def tidy(text: str, language: str = "en", *, sentence: bool = True) -> str:
     With ``sentence=False`` (answers, which are often a bare entity name) the first letter is
     left as the graph spells it.
     """
-    text = " ".join(text.split("\n"))  # a template's own line breaks are layout, not output
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split(LINE_BREAK)]
-    text = "\n".join(line for line in lines if line)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    text = text.replace("\n", " ")  # a template's own line breaks are layout, not output
+    if LINE_BREAK in text:
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split(LINE_BREAK)]
+        text = "\n".join(line for line in lines if line)
+    else:  # the common case: one line
+        text = _SPACES.sub(" ", text).strip()
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    if "(" in text or "[" in text:
+        text = _SPACE_AFTER_OPEN.sub(r"\1", text)
     if language.startswith("zh"):
         return _SPACE_AROUND_CJK_PUNCT.sub(r"\1", text)
     return capitalise(text) if sentence else text

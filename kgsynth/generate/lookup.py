@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 #: A reachable set larger than this is "too many to enumerate": the caller treats it as unknown
 #: (a yes/no negative cannot then be proven absent, so the sample stays positive).
 REACH_LIMIT = 2_000
+#: Above this degree a node's edges are filtered with numpy, below it in plain Python (faster there).
+_SMALL_DEGREE = 48
 #: (node, direction) neighbour lists remembered before the cache is emptied.
 NEIGHBOUR_CACHE = 100_000
 
@@ -49,6 +52,10 @@ class GraphLookup:
         self._functional = {r.name for r in graph.schema.relation_types if r.functional}
         self._predicates = {name: p for p, name in enumerate(graph.predicates)}
         self._neighbours: dict[tuple[int, Direction], tuple[np.ndarray, np.ndarray]] = {}
+        self._csr = {True: graph.csr("out"), False: graph.csr("in")}
+        self._next: dict[tuple[int, int, bool, bool], tuple[int, ...]] = {}
+        self._homonym_groups: dict[int, tuple[int, ...]] | None = None
+        self._negated_edges = set(np.flatnonzero(graph.edge_negated).tolist())
 
     def direction(self, relation: Relation, from_id: str) -> Direction:
         """How ``relation`` is read when walking from ``from_id`` (its subject means forward)."""
@@ -141,17 +148,70 @@ class GraphLookup:
         """
         frontier = {start}
         for step in steps:
+            p = self._predicates.get(step.predicate)
+            if p is None:
+                return set()
+            key = (p, step.forward, step.symmetric)
             reached: set[int] = set()
             for node in frontier:
-                reached.update(self.neighbours(node, step)[0].tolist())
+                reached.update(self._next_nodes(node, key))
                 if len(reached) > limit:
                     return None
             frontier = reached
         return frontier
 
-    def names_key(self, nodes: Sequence[int] | set[int]) -> set[str]:
-        """Case-folded names of ``nodes``: two entities named alike must not be told apart by a question."""
-        return {self.graph.entity_name(i).casefold() for i in nodes}
+    def _next_nodes(self, node: int, key: tuple[int, bool, bool]) -> tuple[int, ...]:
+        """``neighbours(node, ...)[0]`` as plain ints, cached by int keys (reachable's inner loop)."""
+        cache_key = (node, *key)
+        found = self._next.get(cache_key)
+        if found is None:
+            if len(self._next) >= NEIGHBOUR_CACHE:
+                self._next.clear()
+            p, forward, symmetric = key
+            found = self._ends_of(node, p, forward)
+            if symmetric:
+                found = tuple(set(found).union(self._ends_of(node, p, not forward)))
+            self._next[cache_key] = found
+        return found
+
+    def _ends_of(self, node: int, p: int, forward: bool) -> tuple[int, ...]:
+        ptr, nbr, pred, edge = self._csr[forward]
+        lo, hi = int(ptr[node]), int(ptr[node + 1])
+        if hi - lo > _SMALL_DEGREE:  # a hub: one vectorised mask beats a Python loop
+            keep = (pred[lo:hi] == p) & ~self.graph.edge_negated[edge[lo:hi]]
+            return tuple(nbr[lo:hi][keep].tolist())
+        far, preds = nbr[lo:hi].tolist(), pred[lo:hi].tolist()
+        negated = self._negated_edges
+        if negated:
+            return tuple(
+                n
+                for n, q, k in zip(far, preds, edge[lo:hi].tolist(), strict=True)
+                if q == p and k not in negated
+            )
+        if preds.count(p) == len(preds):  # typed graphs: often every edge of a node is one relation
+            return tuple(far)
+        return tuple(n for n, q in zip(far, preds, strict=True) if q == p)
+
+    def name_clashes(self, node: int, taken: set[int]) -> bool:
+        """Whether a node of ``taken`` other than ``node`` has ``node``'s name, ignoring case.
+
+        Two entities named alike must not be told apart by a question (a distractor or a corrupted
+        end named like a right answer would be a right answer to a reader). Names that occur once
+        in the graph (nearly all) clash with nothing, so only the groups of homonyms are kept.
+        """
+        group = self._homonyms().get(node)
+        return group is not None and any(other in taken for other in group if other != node)
+
+    def _homonyms(self) -> dict[int, tuple[int, ...]]:
+        if self._homonym_groups is None:
+            folded = [name.casefold() for name in self.graph.entity_names()]
+            counts = Counter(folded)
+            by_name: dict[str, list[int]] = {}
+            for i, name in enumerate(folded):
+                if counts[name] > 1:
+                    by_name.setdefault(name, []).append(i)
+            self._homonym_groups = {i: tuple(group) for group in by_name.values() for i in group}
+        return self._homonym_groups
 
 
 def sample_nodes(

@@ -71,12 +71,11 @@ def corrupt_end(
     if reach is None:  # too many answers to be sure a candidate is not one of them
         return None
     taken = reach | {graph.index(e.id) for e in path.entities}
-    names = lookup.names_key(taken)
     end_type = path.entities[-1].type
     same_type = lookup.of_exact_type(end_type)
 
     def accept(node: int) -> bool:
-        return node not in taken and graph.entity_name(node).casefold() not in names
+        return node not in taken and not lookup.name_clashes(node, taken)
 
     plausible = lookup.plausible(steps[-1], end_type)
     chosen = sample_nodes(plausible, rng, 1, accept) or sample_nodes(same_type, rng, 1, accept)

@@ -10,7 +10,9 @@ Templates run in Jinja's sandbox and see only the variables the factory passes
 (views of the path, counts, choices) plus the grammar filters ``a``, ``the``, ``plural``,
 ``cap``, ``fill`` and ``join``. Any failure inside a template (a syntax error, an undefined
 variable, a sandbox violation) becomes one ``TemplateError`` naming the template file, the
-line and the problem; this is the only module that calls jinja2.
+line and the problem; this is the only module that renders with jinja2 (``stencil`` only reads
+a template's syntax tree). Statements are rendered through stencils where a block allows it
+(``render_fixed``): the same text, without running Jinja for every fact.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 import jinja2
+from jinja2.runtime import Context, Macro, new_context
 from jinja2.sandbox import SandboxedEnvironment
 
 from kgsynth.errors import KgsynthError, TemplateError
@@ -37,6 +40,7 @@ from kgsynth.generate.grammar import (
 from kgsynth.generate.manifest import TemplateEntry
 from kgsynth.generate.pack import Pack
 from kgsynth.generate.phrases import Phrase, fill
+from kgsynth.generate.stencil import prints_only
 from kgsynth.generate.views import EntityView, HopView, OptionView
 
 logger = logging.getLogger(__name__)
@@ -58,6 +62,17 @@ def _fill(pattern: str, **slots: object) -> str:
     return fill(pattern, **slots)
 
 
+#: Stencils (raw block text with markers for the names) kept before the cache is emptied.
+_STENCIL_CACHE = 10_000
+#: A character no entity name holds: it delimits the markers a stencil is rendered with.
+_MARK = "\x00"
+
+
+def _marker(i: int) -> EntityView:
+    mark = f"{_MARK}{i}{_MARK}"
+    return EntityView(id=mark, name=mark, type="", type_label="", ref=mark)
+
+
 #: Our own view types: frozen, holding only strings, numbers and other views, so the sandbox can
 #: skip its slower generic checks for them (attributes starting with "_" stay forbidden).
 _VIEW_TYPES = (EntityView, HopView, OptionView, Phrase)
@@ -74,6 +89,14 @@ class _Sandbox(SandboxedEnvironment):
         if type(obj) in _VIEW_TYPES:
             return not attr.startswith(("_", "model_"))
         return super().is_safe_attribute(obj, attr, value)
+
+    def call(__self, __context: Context, __obj: object, *args: object, **kwargs: object) -> object:
+        # A template's own macros are safe to call and take no context: skip the generic checks.
+        if type(__obj) is Macro:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) in _VIEW_TYPES and not attribute.startswith(("_", "model_")):
@@ -130,6 +153,8 @@ class Renderer:
         self.env = _environment(packs, language)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self._blocks: dict[tuple[str, str, str], list[str]] = {}
+        self._stencil_ok: dict[tuple[object, ...], bool] = {}
+        self._stencils: dict[tuple[object, ...], str] = {}
         self._flat_globals: dict[int, dict[str, object]] = {}
 
     def template(self, pack: Pack, entry: TemplateEntry) -> jinja2.Template:
@@ -154,6 +179,27 @@ class Renderer:
         """Whether the template defines block ``name``."""
         return name in self.template(pack, entry).blocks
 
+    def _variant_names(
+        self, pack: Pack, template: jinja2.Template, entry: TemplateEntry, prefix: str
+    ) -> list[str]:
+        """The blocks ``prefix`` and ``prefix_*`` of ``template``, in name order.
+
+        Raises:
+            TemplateError: if there is none.
+        """
+        key = (pack.name, entry.id, prefix)
+        names = self._blocks.get(key)
+        if names is None:
+            names = self._blocks[key] = sorted(
+                n for n in template.blocks if n == prefix or n.startswith(prefix + "_")
+            )
+        if not names:
+            raise TemplateError(
+                f"{template.filename}: template {entry.id} has no {{% block {prefix} %}}; "
+                f"blocks present: {', '.join(sorted(template.blocks)) or '(none)'}."
+            )
+        return names
+
     def render_variant(
         self,
         pack: Pack,
@@ -170,21 +216,12 @@ class Renderer:
             TemplateError: if the template has no such block, or every variant rendered empty.
         """
         template = self.template(pack, entry)
-        key = (pack.name, entry.id, prefix)
-        if key not in self._blocks:
-            self._blocks[key] = sorted(
-                n for n in template.blocks if n == prefix or n.startswith(prefix + "_")
-            )
-        names = list(self._blocks[key])
-        if not names:
-            raise TemplateError(
-                f"{template.filename}: template {entry.id} has no {{% block {prefix} %}}; "
-                f"blocks present: {', '.join(sorted(template.blocks)) or '(none)'}."
-            )
+        names = list(self._variant_names(pack, template, entry, prefix))
         if rng is not None:  # None: the variants in name order (deterministic wording)
             rng.shuffle(names)
+        scope = self._scope(template, context)  # blocks only read their context: one for all variants
         for name in names:
-            text = self.render_block(template, name, context, sentence=sentence)
+            text = self._render(template, name, scope, context, sentence)
             if text:
                 return text
         raise TemplateError(
@@ -192,22 +229,92 @@ class Renderer:
             f"this path ({', '.join(names)})."
         )
 
-    def _globals(self, template: jinja2.Template) -> dict[str, object]:
+    def render_fixed(
+        self,
+        pack: Pack,
+        entry: TemplateEntry,
+        prefix: str,
+        context: Mapping[str, object],
+        *,
+        opaque: tuple[str, ...],
+        restricted: Mapping[str, frozenset[str]],
+    ) -> str:
+        """``render_variant(..., rng=None)``, through a stencil when the block allows it (see ``stencil``).
+
+        ``opaque`` names variables the caller expects to be printed as they are (entity views),
+        ``restricted`` the variables read only through the given attributes; every other
+        variable is part of the stencil's key. A block that does anything else with them is
+        rendered as usual, so the text is always what ``render_variant`` gives.
+        """
+        template = self.template(pack, entry)
+        names = self._variant_names(pack, template, entry, prefix)
+        shape = tuple((n, tuple(sorted(attrs))) for n, attrs in restricted.items())
+        eligible_key = (pack.name, entry.id, prefix, opaque, shape)
+        eligible = self._stencil_ok.get(eligible_key)
+        if eligible is None:
+            source = pack.template_path(entry, self.language).read_text(encoding="utf-8")
+            eligible = self._stencil_ok[eligible_key] = len(names) == 1 and prints_only(
+                self.env, source, names[0], opaque, restricted
+            )
+        printed = {name: str(context[name]) for name in opaque} if eligible else {}
+        if not eligible or any(_MARK in text for text in printed.values()):
+            return self.render_variant(pack, entry, prefix, context, None)
+        key = (
+            eligible_key,
+            tuple(tuple(getattr(context[n], a) for a in attrs) for n, attrs in shape),
+            tuple((k, v) for k, v in context.items() if k not in printed and k not in restricted),
+        )
+        try:
+            raw = self._stencils.get(key)
+        except TypeError:  # a value that cannot be a key (a list): no stencil for it
+            return self.render_variant(pack, entry, prefix, context, None)
+        if raw is None:
+            marked = {**context, **{name: _marker(i) for i, name in enumerate(opaque)}}
+            raw = self._raw(template, names[0], marked)
+            if raw is None:  # the markers upset the block: render this fact as usual
+                return self.render_variant(pack, entry, prefix, context, None)
+            if len(self._stencils) >= _STENCIL_CACHE:
+                self._stencils.clear()
+            self._stencils[key] = raw
+        for i, name in enumerate(opaque):
+            raw = raw.replace(_marker(i).ref, printed[name])
+        text = tidy(raw, self.language)
+        return text or self.render_variant(pack, entry, prefix, context, None)
+
+    def _raw(self, template: jinja2.Template, name: str, context: Mapping[str, object]) -> str | None:
+        try:
+            return "".join(template.blocks[name](self._scope(template, context)))
+        except Exception:
+            return None
+
+    def _scope(self, template: jinja2.Template, context: Mapping[str, object]) -> Context:
+        """A Jinja context of our variables over a flat copy of the template's globals.
+
+        ``Template.new_context`` would rebuild the globals from a ChainMap for every block (a hot
+        spot); the flat copy is made once per template.
+        """
         key = id(template)
-        found = self._flat_globals.get(key)
-        if found is None:
-            found = self._flat_globals[key] = dict(template.globals)
-        return found
+        flat = self._flat_globals.get(key)
+        if flat is None:
+            flat = self._flat_globals[key] = dict(template.globals)
+        return new_context(self.env, template.name, template.blocks, {**flat, **context}, True, flat)
 
     def render_block(
         self, template: jinja2.Template, name: str, context: Mapping[str, object], *, sentence: bool = True
     ) -> str:
         """Render block ``name`` of ``template`` with ``context`` and tidy the text (see ``grammar.tidy``)."""
+        return self._render(template, name, self._scope(template, context), context, sentence)
+
+    def _render(
+        self,
+        template: jinja2.Template,
+        name: str,
+        scope: Context,
+        context: Mapping[str, object],
+        sentence: bool,
+    ) -> str:
         try:
-            # A flat copy of the globals plus our variables, passed as shared: Jinja would
-            # otherwise rebuild it from a ChainMap of globals for every block (a hot spot).
-            variables = {**self._globals(template), **context}
-            text = "".join(template.blocks[name](template.new_context(variables, shared=True)))
+            text = "".join(template.blocks[name](scope))
         except KgsynthError:
             raise
         except Exception as exc:  # anything a template does wrong is the template's error

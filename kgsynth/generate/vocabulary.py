@@ -26,6 +26,7 @@ class Vocabulary:
         self.schema = schema
         self._labels: dict[str, str] = {}
         self._phrases: dict[str, Phrase] = {}
+        self._definite = frozenset(t for pack in chain for t in pack.manifest.definite)
 
     @property
     def english(self) -> bool:
@@ -53,7 +54,7 @@ class Vocabulary:
 
     def reference(self, entity: Entity) -> str:
         """How a sentence refers to ``entity``: its name, with "the" for ``definite`` types in English."""
-        if self.english and any(entity.type in pack.manifest.definite for pack in self.chain):
+        if self.english and entity.type in self._definite:
             return with_the(entity.name)
         return entity.name
 

@@ -233,7 +233,8 @@ class GraphSnapshot:
         if entity is None:
             if len(self._entities) >= RELATION_CACHE_SIZE:
                 self._entities.clear()
-            entity = self._entities[i] = Entity(
+            # Read from a store or given as ``Entity`` objects: already valid, no need to validate again.
+            entity = self._entities[i] = Entity.model_construct(
                 id=self._ids[i],
                 type=self.type_names[self._type_index[i]],
                 name=self._names[i],
@@ -244,6 +245,10 @@ class GraphSnapshot:
     def entity_name(self, i: int) -> str:
         """The name of node ``i``."""
         return self._names[i]
+
+    def entity_names(self) -> Sequence[str]:
+        """Every node's name, by node index (the snapshot's own list: do not modify it)."""
+        return self._names
 
     def entity_type(self, i: int) -> str:
         """The type name of node ``i``."""
@@ -329,6 +334,11 @@ class GraphSnapshot:
                 self._cache.clear()
             self._cache.update(zip(missing, self._read_relations(missing), strict=True))
         return [self._cache[int(k)] for k in ks]
+
+    def clear_cache(self) -> None:
+        """Forget the relations and entities read so far (benchmarks time cold reads with it)."""
+        self._cache.clear()
+        self._entities.clear()
 
     def _read_relations(self, ks: list[int]) -> list[Relation]:
         assert self._store is not None

@@ -160,8 +160,9 @@ class ChainWalker:
         # Weights only matter at the next draw, so one update per chunk is as good as per path.
         self.coverage.use(edges.ravel())
         hops = self.hops
+        make = FactPath.model_construct  # entities and relations come validated from the snapshot
         for row, path_nodes in enumerate(nodes.tolist()):
-            yield FactPath(
+            yield make(
                 entities=tuple(graph.entity(i) for i in path_nodes),
                 relations=tuple(relations[row * hops : (row + 1) * hops]),
                 shape="chain",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from datasketch import MinHash, MinHashLSH
 
 from kgsynth.export import BalanceCaps, NearDuplicateFilter, leaks_answer
+from kgsynth.export.qc import tokens
 from kgsynth.model import Entity, FactPath, Relation, Sample
 
 
@@ -79,6 +81,42 @@ def test_dedup_decisions_repeat_with_the_same_seed() -> None:
         dedup = NearDuplicateFilter(threshold=0.8, seed=5)
         runs.append([dedup.accept(sample(q, answer=str(i))) for i, q in enumerate(questions)])
     assert runs[0] == runs[1]
+
+
+def shingles(text: str) -> set[bytes]:
+    words = tokens(text)
+    return {" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))}
+
+
+@pytest.mark.parametrize(
+    "text", ["What does aspirin treat? \x1f headache", "阿司匹林可以治疗哪种疾病", "one", LONG]
+)
+def test_dedup_signature_is_datasketchs_minhash_of_the_shingles(text: str) -> None:
+    expected = MinHash(num_perm=64, seed=3)
+    expected.update_batch(list(shingles(text)))
+    dedup = NearDuplicateFilter(num_perm=64, seed=3)
+    dedup.signature(tokens("warm the shingle cache with other words first"))
+    assert list(dedup.signature(tokens(text))) == list(expected.hashvalues)
+
+
+def test_dedup_drops_exactly_what_datasketchs_lsh_index_would_find() -> None:
+    questions = [
+        f"{LONG} {i % 5} and {i % 3}?" if i % 2 else f"{LONG[: 20 * (i % 9 + 1)]} q{i}" for i in range(60)
+    ]
+    dedup = NearDuplicateFilter(threshold=0.7, seed=2)
+    index = MinHashLSH(threshold=0.7, num_perm=128)
+    decisions, expected = [], []
+    for i, question in enumerate(questions):
+        decisions.append(dedup.accept(sample(question, answer="x")))
+        signature = MinHash(num_perm=128, seed=2)
+        signature.update_batch(list(shingles(f"{question} \x1f x")))
+        exact = any(q == question for q in questions[:i])
+        keep = not exact and not index.query(signature)
+        if keep:
+            index.insert(str(i), signature)
+        expected.append(keep)
+    assert decisions == expected
+    assert False in decisions  # the list has near duplicates, so the comparison covers drops
 
 
 @pytest.mark.parametrize(
