@@ -31,7 +31,7 @@ class _Section(BaseModel):
 
 
 class StoreConfig(_Section):
-    """Where the graph lives: a SQLite file, ``:memory:``, a Neo4j URL, or ``neo4j`` for ``$KGSYNTH_NEO4J_URI``."""
+    """Where the graph lives: a SQLite file, ``:memory:``, a Neo4j URL, or ``neo4j`` for the env URI."""
 
     url: str = "kgsynth.db"
     user: str | None = None
@@ -77,7 +77,9 @@ class Config(BaseModel):
             return self.store.url
         uri = environ.get(NEO4J_URI_ENV)
         if not uri:
-            raise ConfigError(f'store url is "neo4j" but {NEO4J_URI_ENV} is not set. Set it, e.g. bolt://localhost:7687.')
+            raise ConfigError(
+                f'store url is "neo4j" but {NEO4J_URI_ENV} is not set. Set it, e.g. bolt://localhost:7687.'
+            )
         return uri
 
     def digest(self) -> str:
@@ -101,7 +103,7 @@ def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None
     for name, value in sorted(environ.items()):
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
-        section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
         if key in SECRET_KEYS:
             continue
         data.setdefault(section, {})

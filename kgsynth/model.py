@@ -195,7 +195,10 @@ class GraphBatch(_Frozen):
 
     def __len__(self) -> int:
         return (
-            len(self.documents) + len(self.chunks) + len(self.entities) + len(self.mentions)
+            len(self.documents)
+            + len(self.chunks)
+            + len(self.entities)
+            + len(self.mentions)
             + len(self.relations)
         )
 
@@ -296,7 +299,9 @@ class Schema(_Frozen):
                 if name in seen:
                     raise ValueError(f"{kind} {name!r} is defined twice")
                 if name in RESERVED_NAMES:
-                    raise ValueError(f"{kind} {name!r} is a name kgsynth reserves ({choices(RESERVED_NAMES)})")
+                    raise ValueError(
+                        f"{kind} {name!r} is a name kgsynth reserves ({choices(RESERVED_NAMES)})"
+                    )
                 seen.add(name)
         return self
 

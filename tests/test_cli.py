@@ -38,7 +38,10 @@ def test_cli_init_refuses_to_overwrite_without_force(runner, tmp_path):
     path.write_text("# mine\n")
     result = runner.invoke(app, ["init", "--path", str(path)])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == f"Error: {path} already exists. Pass --force to overwrite it."
+    assert (
+        result.output.strip().splitlines()[-1]
+        == f"Error: {path} already exists. Pass --force to overwrite it."
+    )
     assert path.read_text() == "# mine\n"
 
 
@@ -74,7 +77,9 @@ def test_cli_bad_config_key_is_one_line_error(runner, tmp_path):
     config.write_text('[store]\nurll = "x"\n')
     result = runner.invoke(app, ["--config", str(config), "stats"])
     assert result.exit_code == 1
-    assert result.output.strip() == f'Error: {config}: unknown setting "store.urll". Did you mean "store.url"?'
+    assert (
+        result.output.strip() == f'Error: {config}: unknown setting "store.urll". Did you mean "store.url"?'
+    )
 
 
 def test_cli_store_uses_config_file_when_no_flag(runner, tmp_path, monkeypatch):

@@ -34,9 +34,11 @@ def test_config_environment_overrides_file(tmp_path):
 
 def test_config_environment_never_supplies_secrets_through_sections(tmp_path):
     path = write(tmp_path, "[store]\n")
-    with pytest.raises(ConfigError, match='unknown setting "store.user2"'):
+    with pytest.raises(ConfigError, match=r'unknown setting "store\.user2"'):
         Config.load(path, environ={"KGSYNTH_STORE__USER2": "x"})
-    assert "password" not in Config.load(path, environ={"KGSYNTH_STORE__PASSWORD": "s3cret"}).model_dump_json()
+    assert (
+        "password" not in Config.load(path, environ={"KGSYNTH_STORE__PASSWORD": "s3cret"}).model_dump_json()
+    )
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,7 @@ def test_config_mistakes_name_the_file_and_key(tmp_path, text, message):
 
 
 def test_config_missing_named_file_says_how_to_make_one(tmp_path):
-    with pytest.raises(ConfigError, match="config file not found. Create one with: kgsynth init"):
+    with pytest.raises(ConfigError, match=r"config file not found\. Create one with: kgsynth init"):
         Config.load(tmp_path / "absent.toml", environ={})
 
 

@@ -81,7 +81,8 @@ app = typer.Typer(
 def _global_options(
     ctx: typer.Context,
     config: Annotated[
-        str | None, typer.Option("--config", "-c", help="Project config file (default: ./kgsynth.toml if present).")
+        str | None,
+        typer.Option("--config", "-c", help="Project config file (default: ./kgsynth.toml if present)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging on stderr.")] = False,
@@ -92,7 +93,9 @@ def _global_options(
     ctx.obj = _state
     # Library INFO lines repeat what the commands print as their summary, so the CLI shows WARNING and up.
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
+    )
 
 
 _state = CliState()
@@ -117,7 +120,8 @@ OntologyOption = Annotated[
     str | None,
     typer.Option(
         "--ontology",
-        help='Ontology: a shipped name ("medical", "legal") or a file. Default: [ontology] source of kgsynth.toml.',
+        help='Ontology: a shipped name ("medical", "legal") or a file. '
+        "Default: [ontology] source of kgsynth.toml.",
     ),
 ]
 
@@ -127,9 +131,7 @@ def open_store_from_cli(store: str | None) -> GraphStore:
     config = state().config
     if store is not None:
         config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
-    return open_store(
-        config.resolved_store_url(), user=config.store.user, database=config.store.database
-    )
+    return open_store(config.resolved_store_url(), user=config.store.user, database=config.store.database)
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:

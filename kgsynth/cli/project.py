@@ -21,7 +21,9 @@ app.add_typer(config_app, name="config")
 def init(
     store: StoreOption = None,
     ontology: OntologyOption = None,
-    path: Annotated[Path, typer.Option("--path", help="Where to write the config.")] = Path(DEFAULT_CONFIG_FILE),
+    path: Annotated[Path, typer.Option("--path", help="Where to write the config.")] = Path(
+        DEFAULT_CONFIG_FILE
+    ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing config file.")] = False,
 ) -> None:
     """Write a project config (kgsynth.toml) naming the store and the ontology."""
@@ -30,7 +32,7 @@ def init(
     lines = [
         "# kgsynth project configuration; every key can be overridden by KGSYNTH_<SECTION>__<KEY>.",
         "[store]",
-        f'url = "{store or "kgsynth.db"}"    # a SQLite file, or neo4j://host:7687, or "neo4j" for $KGSYNTH_NEO4J_URI',
+        f'url = "{store or "kgsynth.db"}"    # SQLite file, neo4j://host:7687, or "neo4j"',
         "",
         "[ontology]",
         f'source = "{ontology or "medical"}"    # "medical", "legal", or a path to an OWL/RDFS/Turtle file',
@@ -66,7 +68,10 @@ def format_stats(counts: GraphStats, url: str, top: int = 10) -> str:
         f"entities   {counts.entities}  ({counts.orphan_entities} with no relation)",
         f"relations  {counts.relations}  ({counts.evidence} pieces of evidence)",
     ]
-    for title, table in (("entity types", counts.entities_by_type), ("relations", counts.relations_by_predicate)):
+    for title, table in (
+        ("entity types", counts.entities_by_type),
+        ("relations", counts.relations_by_predicate),
+    ):
         if not table:
             continue
         ranked = sorted(table.items(), key=lambda item: (-item[1], item[0]))
