@@ -11,12 +11,22 @@ kg build examples/docs/legal --ontology legal --store "$out/kgsynth.db"
 kg stats --store "$out/kgsynth.db"
 kg generate --store "$out/kgsynth.db" --n 200 --hops 1-3 --types factoid,multihop,yesno,mcq \
   --format sharegpt --seed 7 -o "$out/samples.jsonl"
-echo "--- three of the samples ($out/samples.jsonl):" >&2
-head -n 3 "$out/samples.jsonl" | .venv/bin/python -c '
+kg check "$out/samples.jsonl" --store "$out/kgsynth.db" -o "$out/checked.jsonl" --html "$out/report.html"
+kg check examples/claims.jsonl --store "$out/kgsynth.db" -o "$out/claims-checked.jsonl" --html "$out/claims.html"
+echo "--- the first sample of each type ($out/samples.jsonl), with the evidence of its first fact:" >&2
+.venv/bin/python - "$out/samples.jsonl" <<'PY'
 import json, sys
-for line in sys.stdin:
+shown = set()
+for line in open(sys.argv[1], encoding="utf-8"):
     record = json.loads(line)
-    turns = record["conversations"]
-    print("Q:", turns[0]["value"])
-    print("A:", turns[1]["value"].replace("\n", "\n   "))
-    print()'
+    kind = record["kgsynth"]["type"]
+    if kind in shown:
+        continue
+    shown.add(kind)
+    question, answer = (turn["value"] for turn in record["conversations"])
+    evidence = record["kgsynth"]["triples"][0]["evidence"][0]
+    print(f"[{kind}] Q: {question}")
+    print("   A: " + answer.replace("\n", "\n      "))
+    print(f'   evidence: "{evidence["sentence"]}" ({evidence["document_id"]}, chars {evidence["start"]}-{evidence["end"]})')
+    print()
+PY
