@@ -41,12 +41,14 @@ _EXPORTS: dict[str, str] = {
     "WalkSpec": "kgsynth.walks",
     "Schema": "kgsynth.model",
     "Verdict": "kgsynth.model",
+    "build": "kgsynth.ingest",
     "check": "kgsynth.verify",
     "check_ontology": "kgsynth.ontology",
     "export_graph": "kgsynth.rdf",
     "import_rdf": "kgsynth.rdf",
     "load_ontology": "kgsynth.ontology",
     "open_store": "kgsynth.store",
+    "remove": "kgsynth.ingest",
     "synthesize": "kgsynth.pipeline",
     "walk": "kgsynth.walks",
     "write_samples": "kgsynth.export",
@@ -74,12 +76,14 @@ __all__ = [
     "SynthesisSpec",
     "Verdict",
     "WalkSpec",
+    "build",
     "check",
     "check_ontology",
     "export_graph",
     "import_rdf",
     "load_ontology",
     "open_store",
+    "remove",
     "synthesize",
     "walk",
     "write_samples",
@@ -90,6 +94,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from kgsynth.errors import KgsynthError
     from kgsynth.export import write_samples
     from kgsynth.generate import SampleFactory
+    from kgsynth.ingest import build, remove
     from kgsynth.model import (
         CheckResult,
         Chunk,
