@@ -1,7 +1,10 @@
 """The GraphStore contract: every operation, run against every backend through the ``store`` fixture.
 
-What a backend may choose is left open here: the order of a relation's evidence (compared as
-sets) and the exact fuzzy scores (only bounds and order are checked).
+Fixed here beyond the protocol's docstrings: aliases keep the order they were first written in;
+mentions come ordered by document id, then offsets; ``subgraph`` returns the induced subgraph and
+its ``limit`` takes the nearest entities first, in id order within a hop. Left to each backend:
+the order of a relation's evidence (compared as sets) and exact fuzzy scores (bounds and order
+are checked).
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def without_evidence_order(relations: list[Relation]) -> list[tuple[Relation, fr
 
 
 def random_graph(seed: int, entities: int, relations: int) -> GraphBatch:
-    """A seeded graph over the fixture schema's drug/symptom types, with one evidence per relation."""
+    """A seeded graph of Drug/Disease/Symptom entities, one evidence per relation."""
     rng = random.Random(seed)
     nodes = [entity(rng.choice(["Drug", "Disease", "Symptom"]), f"node {i:04d}") for i in range(entities)]
     edges = {}
