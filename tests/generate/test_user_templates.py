@@ -48,7 +48,7 @@ def test_user_pack_falls_back_to_generic_for_other_types(tmp_path: Path) -> None
     pack = write_pack(tmp_path / "mypack", "{% block question %}Q{% endblock %}")
     sample = make(pack, "yesno")
     assert sample is not None
-    assert sample.made_by == "template:generic/yesno.v1"
+    assert sample.made_by == "template:generic/yesno.v2"
 
 
 def test_user_pack_is_also_accepted_as_pack_path(tmp_path: Path) -> None:
