@@ -214,4 +214,5 @@ def _merge(old: Relation | None, new: Relation) -> Relation:
 
 
 def _sentence(chunk: Chunk, start: int, end: int) -> str:
-    return chunk.text[start:end]
+    """The sentence's text without the blank lines a paragraph break leaves at its end."""
+    return chunk.text[start:end].strip()

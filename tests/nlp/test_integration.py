@@ -75,3 +75,28 @@ def test_shipped_legal_patterns_read_governing_law(legal: ExtractionPipeline) ->
 def test_trained_pipeline_gives_the_same_facts_in_two_processes(medical: ExtractionPipeline) -> None:
     texts = ["Aspirin (ASA) is indicated for headache.", "Lithium may cause hypothyroidism."] * 4
     assert list(medical.extract(texts, n_process=2, batch_size=2)) == list(medical.extract(texts))
+
+
+@pytest.mark.integration
+def test_paragraph_break_ends_a_sentence_after_an_abbreviation():
+    from kgsynth.nlp.language import load_language
+
+    nlp, _ = load_language("auto")
+    text = (
+        "The agreement is between Granite LLC and Silverline Group, Inc.\n\n"
+        "Silverline Group, Inc. shall pay $22,000."
+    )
+    sentences = [s.text.strip() for s in nlp(text).sents]
+    assert sentences == [
+        "The agreement is between Granite LLC and Silverline Group, Inc.",
+        "Silverline Group, Inc. shall pay $22,000.",
+    ]
+
+
+@pytest.mark.integration
+def test_blank_line_inside_a_sentence_does_not_split_it():
+    from kgsynth.nlp.language import load_language
+
+    nlp, _ = load_language("auto")
+    text = "This Agreement shall be governed by\n\nthe laws of the State of Delaware."
+    assert len(list(nlp(text).sents)) == 1

@@ -28,6 +28,7 @@ def test_blank_pipeline_names_its_model(blank_pipeline: ExtractionPipeline) -> N
 def test_blank_pipeline_has_the_kgsynth_components(blank_pipeline: ExtractionPipeline) -> None:
     assert blank_pipeline.nlp.pipe_names == [
         "sentencizer",
+        "kgsynth_paragraphs",
         "kgsynth_gazetteer",
         "kgsynth_medical_terms",
         "kgsynth_legal_terms",
