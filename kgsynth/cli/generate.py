@@ -76,7 +76,13 @@ def generate_cli(
     exclude: Annotated[
         list[str] | None, typer.Option("--exclude", help="Never use these relations (repeatable).")
     ] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Skip facts below this.")] = 0.0,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            help="Skip facts below this confidence (co-occurrence guesses have 0.3; 0 uses every fact).",
+        ),
+    ] = 0.5,
     include_negated: Annotated[
         bool, typer.Option("--include-negated", help="Also use negated facts.")
     ] = False,

@@ -61,7 +61,9 @@ class SynthesisSpec(BaseModel):
     strategy: Literal["random", "inverse_degree"] = "random"
     relations: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    min_confidence: float = Field(0.0, ge=0.0, le=1.0)
+    # 0.5 keeps pattern-read facts and drops sentence co-occurrence guesses (confidence 0.3):
+    # training data should not teach what the extractor only guessed.
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     include_negated: bool = False
     include_hedged: bool = False
     per_relation_cap: int | None = Field(None, ge=1)
