@@ -3,8 +3,12 @@
 A distractor has exactly the answer's type and is NOT linked to the known entity by the asked
 relation (in the asked direction; either direction for a symmetric relation), nor named like
 any right answer. Entities the relation reaches from other entities come first (they are
-plausible: another drug's disease), then any entity of the type. The sample's checks include
-``expect="absent"`` for every distractor's triple, so a checker can re-prove each one wrong.
+plausible: another drug's disease), then any entity of the type. Entities within two hops of
+the known entity are used only when nothing farther is left: the graph is closed-world, and a
+near miss ("salbutamol treats asthma" when the corpus only says it relieves bronchospasm, a
+symptom of asthma) is the distractor most likely to be a true fact the corpus never stated.
+The sample's checks include ``expect="absent"`` for every distractor's triple, so a checker
+can re-prove each one wrong.
 """
 
 from __future__ import annotations
@@ -41,13 +45,19 @@ def mcq_draft(lookup: GraphLookup, path: FactPath, rng: random.Random, n_choices
     def accept(node: int) -> bool:
         return node not in named and not lookup.name_clashes(node, named)
 
+    near = nearby(graph, known_i)
     same_type = lookup.of_exact_type(answer.type)
     plausible = lookup.plausible(step, answer.type)
     wanted = n_choices - 1
-    picked = sample_nodes(plausible, rng, wanted, accept)
-    if len(picked) < wanted:
-        more = sample_nodes(same_type, rng, wanted - len(picked), lambda n: n not in picked and accept(n))
-        picked.extend(more)
+    picked: list[int] = []
+    for pool, far_only in ((plausible, True), (same_type, True), (same_type, False)):
+        if len(picked) >= wanted:
+            break
+
+        def fits(node: int, far_only: bool = far_only) -> bool:
+            return node not in picked and not (far_only and node in near) and accept(node)
+
+        picked.extend(sample_nodes(pool, rng, wanted - len(picked), fits))
     if len(picked) + 1 < MIN_CHOICES:
         raise Skip(
             f"mcq: fewer than {MIN_CHOICES - 1} {answer.type} entities unlinked by {relation.predicate}"
@@ -75,4 +85,22 @@ def mcq_draft(lookup: GraphLookup, path: FactPath, rng: random.Random, n_choices
     )
 
 
-__all__ = ["MIN_CHOICES", "N_CHOICES", "mcq_draft"]
+#: Past this many direct neighbours the second hop is not expanded (hubs would reach everything).
+NEARBY_FANOUT = 200
+
+
+def nearby(graph: object, node: int) -> frozenset[int]:
+    """Entities within two hops of ``node`` in either direction, over any relation."""
+    first: set[int] = set()
+    for edges in (graph.out_edges(node), graph.in_edges(node)):
+        first.update(edges[0].tolist())
+    reached = set(first)
+    if len(first) <= NEARBY_FANOUT:
+        for other in first:
+            for edges in (graph.out_edges(other), graph.in_edges(other)):
+                reached.update(edges[0].tolist())
+    reached.discard(node)
+    return frozenset(reached)
+
+
+__all__ = ["MIN_CHOICES", "NEARBY_FANOUT", "N_CHOICES", "mcq_draft", "nearby"]
