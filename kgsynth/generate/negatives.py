@@ -4,7 +4,9 @@ A positive asks whether the path's last entity fits the chain's description ("Is
 symptom of a disease that aspirin treats?"): yes. A negative swaps the last entity for another
 entity of exactly the same type that the description does NOT fit anywhere in the graph (not
 reachable from the start by the same relations), preferring entities the last relation does
-reach from elsewhere so the wrong claim is plausible. Its kind is recorded in ``meta``:
+reach from elsewhere so the wrong claim is plausible, and avoiding entities within two hops of
+the corrupted triple's source while farther ones exist (a near miss is the likeliest true fact
+the corpus never stated; see ``distractors``). Its kind is recorded in ``meta``:
 
 - ``functional``: the last relation is functional and read forward, so the graph contradicts
   the claim (an agreement governed by New York law is not governed by Texas law);
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import random
 
+from kgsynth.generate.distractors import nearby
 from kgsynth.generate.draft import Draft, Skip, absent, chain_hops, holds, oriented
 from kgsynth.generate.lookup import Direction, GraphLookup, sample_nodes
 from kgsynth.model import Entity, FactPath
@@ -74,12 +77,20 @@ def corrupt_end(
     end_type = path.entities[-1].type
     same_type = lookup.of_exact_type(end_type)
 
+    near = nearby(graph, graph.index(path.entities[-2].id))
+
     def accept(node: int) -> bool:
         return node not in taken and not lookup.name_clashes(node, taken)
 
+    def far(node: int) -> bool:
+        return node not in near and accept(node)
+
     plausible = lookup.plausible(steps[-1], end_type)
-    chosen = sample_nodes(plausible, rng, 1, accept) or sample_nodes(same_type, rng, 1, accept)
-    return graph.entity(chosen[0]) if chosen else None
+    for pool, fits in ((plausible, far), (same_type, far), (plausible, accept), (same_type, accept)):
+        chosen = sample_nodes(pool, rng, 1, fits)
+        if chosen:
+            return graph.entity(chosen[0])
+    return None
 
 
 def _negative(draft: Draft, lookup: GraphLookup, corrupted: Entity, last: Direction) -> Draft:

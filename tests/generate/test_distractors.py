@@ -50,3 +50,14 @@ def test_mcq_distractors_fall_back_to_near_entities_on_a_small_graph():
     graph, path = _graph(far_diseases=1)
     draft = mcq_draft(GraphLookup(graph), path, random.Random(0))
     assert NEAR.id in draft.meta["distractors"].split(",")
+
+
+def test_yesno_negative_skips_near_entities_when_farther_ones_exist():
+    from kgsynth.generate.negatives import corrupt_end
+
+    graph, path = _graph(far_diseases=6)
+    lookup = GraphLookup(graph)
+    steps = [lookup.direction(path.relations[0], DRUG.id)]
+    chosen = {corrupt_end(lookup, path, steps, random.Random(seed)).id for seed in range(20)}
+    assert NEAR.id not in chosen
+    assert chosen <= {Entity.make("Disease", f"far disease {i}").id for i in range(6)}
