@@ -128,6 +128,13 @@ def _open_source(source: str | Path | BinaryIO) -> Iterator[tuple[BinaryIO, str]
         yield stream, str(path)
 
 
+def _default_file_mode() -> int:
+    """The mode ``open(path, "w")`` would give a new file under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def _atomic_text(target: str | Path | TextIO) -> Iterator[TextIO]:
     """A stream for ``target``: a stream as is, stdout for ``"-"``, else a temp file renamed at the end."""
@@ -145,6 +152,7 @@ def _atomic_text(target: str | Path | TextIO) -> Iterator[TextIO]:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
+        os.chmod(temp, _default_file_mode())  # mkstemp makes 0600; the output is an ordinary file
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -93,3 +93,17 @@ def test_run_failed_check_leaves_no_output_file(tmp_path):
     with pytest.raises(StoreError, match="is closed"):
         check_file(source, tmp_path / "out.jsonl", store)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("kg.db")) == ["in.jsonl"]
+
+
+def test_run_output_file_gets_the_ordinary_mode_for_the_umask(graph, pipeline, tmp_path):
+    import os
+    import stat
+
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(GOOD)
+    previous = os.umask(0o022)
+    try:
+        check_file(source, tmp_path / "out.jsonl", graph, pipeline=pipeline)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "out.jsonl").stat().st_mode) == 0o644
