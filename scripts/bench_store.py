@@ -1,16 +1,19 @@
 """Benchmark SQLiteStore writes against plain sqlite3 executemany of the same rows, in one run.
 
 Generates a seeded graph lazily (entities of a few types, N relations each with one Evidence),
-and writes it batch by batch three ways, each into its own file in --out-dir:
+and writes it batch by batch four ways, each into its own file in --out-dir:
 
 1. ``store``   SQLiteStore.write(GraphBatch): models in, merge-rule upserts, checks, FTS, indexes;
-2. ``plain``   sqlite3 executemany of the same rows (prebuilt tuples) into plain unindexed tables;
-3. ``indexed`` sqlite3 executemany of the same tuples, plain INSERTs, into the store's own schema.
+2. ``bulk``    the same writes inside ``SQLiteStore.bulk_load()``: read indexes dropped first and
+               rebuilt once at the end (the rebuild is timed, as part of this pass);
+3. ``plain``   sqlite3 executemany of the same rows (prebuilt tuples) into plain unindexed tables;
+4. ``indexed`` sqlite3 executemany of the same tuples, plain INSERTs, into the store's own schema.
 
-Each batch goes through all three writers in turn, so a busy machine slows them alike and the
+Each batch goes through all writers in turn, so a busy machine slows them alike and the
 ratios stay comparable. Only the write calls are timed; building the models and tuples is not.
-Peak and current RSS are printed at 25%, 50% and 100% of the rows. Then a few reads are timed
-on the store file. Usage:
+Peak and current RSS are printed at 25%, 50% and 100% of the rows. Then the bulk-loaded file is
+checked to hold the same stats as the normally written one, and a few reads are timed on the
+store file. Usage:
 
     .venv/bin/python scripts/bench_store.py --relations 1000000 --batch-size 10000
 """
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,31 +195,47 @@ class RawWriter:
 
 
 def run_writes(out: Path, relations: int, batch_size: int, indexed: bool) -> tuple[list[Pass], list[str]]:
-    """Write every batch through the store and the raw writer(s) in turn, so all see the same load."""
-    store_pass, marks, notes = Pass("store"), {relations // 4, relations // 2, relations}, []
+    """Write every batch through both stores and the raw writer(s) in turn, so all see the same load."""
+    store_pass, bulk_pass = Pass("store"), Pass("bulk")
+    marks, notes = {relations // 4, relations // 2, relations}, []
     raws = [RawWriter("plain", out / "plain.db", indexed=False)]
     if indexed:
         raws.append(RawWriter("indexed", out / "indexed.db", indexed=True))
-    with SQLiteStore(str(out / "store.db")) as store:
+    with SQLiteStore(str(out / "store.db")) as store, SQLiteStore(str(out / "bulk.db")) as bulk:
         store.ensure_schema(SCHEMA)
-        for batch in batches(relations, batch_size):
+        bulk.ensure_schema(SCHEMA)
+        with ExitStack() as loading:
             started = time.perf_counter()
-            store.write(batch)
-            store_pass.seconds += time.perf_counter() - started
-            rows = rows_of(batch)
-            for raw in raws:
-                raw.write(rows)
-            before, store_pass.rows = store_pass.rows, store_pass.rows + len(batch.relations)
-            if any(before < mark <= store_pass.rows for mark in marks):
-                plain = raws[0].result
-                notes.append(
-                    f"  at {store_pass.rows:>9,} relations: peak RSS {peak_rss_mib():7.1f} MiB, "
-                    f"current RSS {current_rss_mib():7.1f} MiB; so far store {store_pass.rate:,.0f}/s, "
-                    f"plain {plain.rate:,.0f}/s, ratio {store_pass.rate / plain.rate:.2f}x"
-                )
+            loading.enter_context(bulk.bulk_load())
+            bulk_pass.seconds += time.perf_counter() - started
+            for batch in batches(relations, batch_size):
+                for target, result in ((store, store_pass), (bulk, bulk_pass)):
+                    started = time.perf_counter()
+                    target.write(batch)
+                    result.seconds += time.perf_counter() - started
+                rows = rows_of(batch)
+                for raw in raws:
+                    raw.write(rows)
+                before, store_pass.rows = store_pass.rows, store_pass.rows + len(batch.relations)
+                bulk_pass.rows = store_pass.rows
+                if any(before < mark <= store_pass.rows for mark in marks):
+                    plain = raws[0].result
+                    notes.append(
+                        f"  at {store_pass.rows:>9,} relations: peak RSS {peak_rss_mib():7.1f} MiB, "
+                        f"current RSS {current_rss_mib():7.1f} MiB; so far store {store_pass.rate:,.0f}/s "
+                        f"({store_pass.rate / plain.rate:.2f}x plain), bulk before index rebuild "
+                        f"{bulk_pass.rate:,.0f}/s ({bulk_pass.rate / plain.rate:.2f}x), "
+                        f"plain {plain.rate:,.0f}/s"
+                    )
+            started = time.perf_counter()
+        rebuild = time.perf_counter() - started  # the index rebuild at the block's end
+        bulk_pass.seconds += rebuild
+        notes.append(f"  bulk_load index rebuild at exit: {rebuild:.1f} s")
+        same = store.stats() == bulk.stats()
+        notes.append(f"  bulk-loaded file has the same stats as the normal one: {same}")
     for raw in raws:
         raw.conn.close()
-    return [store_pass] + [raw.result for raw in raws], notes
+    return [store_pass, bulk_pass] + [raw.result for raw in raws], notes
 
 
 def time_reads(path: Path, relations: int) -> list[str]:
@@ -256,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relations", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument(
-        "--out-dir", type=Path, default=None, help="where the three files go (default: a temp dir)"
+        "--out-dir", type=Path, default=None, help="where the four files go (default: a temp dir)"
     )
     parser.add_argument(
         "--skip-indexed", action="store_true", help="skip the raw pass into the indexed schema"
@@ -271,13 +291,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         passes, notes = run_writes(out, args.relations, args.batch_size, indexed=not args.skip_indexed)
         print("\n".join(notes))
+        plain = next(result for result in passes if result.name == "plain")
         for result in passes:
             print(
                 f"{result.name:>8}: {result.rows:,} relations in {result.seconds:6.1f} s = "
-                f"{result.rate:>9,.0f} relations/s  (ratio to plain: {result.rate / passes[1].rate:.2f}x)"
+                f"{result.rate:>9,.0f} relations/s  (ratio to plain: {result.rate / plain.rate:.2f}x)"
             )
-        size = (out / "store.db").stat().st_size / 2**20
-        print(f"store file: {size:,.0f} MiB")
+        print(f"bulk / store: {passes[1].rate / passes[0].rate:.2f}x")
+        for name in ("store", "bulk"):
+            print(f"{name} file: {(out / f'{name}.db').stat().st_size / 2**20:,.0f} MiB")
         if not args.skip_reads:
             print("reads on the store file:")
             print("\n".join(time_reads(out / "store.db", args.relations)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from kgsynth.model import Schema
@@ -66,12 +67,17 @@ def import_rdf(
         source = read_rdf(path, format=format, schema=schema, known=None if schema else store.schema())
     store.ensure_schema(source.schema)
     entities = relations = 0
-    for batch in source.batches(batch_size):
-        store.write(batch)
-        entities += len(batch.entities)
-        relations += len(batch.relations)
-        if progress is not None:
-            progress(entities, relations)
+    # Into an empty SQLite store, defer the read indexes and build them once at the end; into a
+    # store that already holds a graph, a rebuild would cost more than the import saves.
+    bulk_load = getattr(store, "bulk_load", None)
+    empty = bulk_load is not None and store.stats().relations == 0
+    with bulk_load() if empty else nullcontext():
+        for batch in source.batches(batch_size):
+            store.write(batch)
+            entities += len(batch.entities)
+            relations += len(batch.relations)
+            if progress is not None:
+                progress(entities, relations)
     report = source.report()
     logger.info("%s", report.summary())
     return report

@@ -5,6 +5,8 @@
 -- commit once the graph is large, so those indexes are kept few and thin: integer keys (entity
 -- refs, the relation id as a 64-bit integer) instead of text. Tables whose rows arrive in order
 -- (relations and evidence by seq, mentions by document) grow at their end and cost little.
+-- The plain (non-UNIQUE) indexes serve reads only: SQLiteStore.bulk_load drops them (sqlite.py
+-- DEFERRED_INDEXES) and this script, run again at its end or on the next open, rebuilds them.
 
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,

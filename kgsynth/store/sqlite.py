@@ -62,6 +62,26 @@ _PRAGMAS = (
     "PRAGMA cache_size = -65536",  # 64 MiB page cache: a fixed ceiling however big the graph
 )
 
+#: The read-only indexes ``bulk_load`` drops and recreates: none of them is needed by a write or a
+#: merge rule (those use the primary keys and the UNIQUE constraints: entity id, relation id_key,
+#: alias per entity, evidence key per relation). Their keys arrive in random order, so while they
+#: exist every commit rewrites most of their pages; one CREATE INDEX at the end sorts them instead.
+#: Recreated by ``_schema.sql`` (CREATE INDEX IF NOT EXISTS) on every open, so a process that dies
+#: inside ``bulk_load`` leaves a file whose next open restores them.
+DEFERRED_INDEXES = (
+    "documents_by_source",
+    "chunks_by_document",
+    "entities_by_norm",
+    "aliases_by_norm",
+    "mentions_by_entity",
+    "relations_by_subject",
+    "relations_by_object",
+    "relations_by_predicate",
+    "evidence_by_document",
+)
+
+_DROP_DEFERRED = "".join(f"DROP INDEX IF EXISTS {name};\n" for name in DEFERRED_INDEXES)
+
 _TABLES = ("meta", "documents", "chunks", "entities", "aliases", "mentions", "relations", "evidence")
 _FTS_TABLES = ("entity_names_fts", "alias_names_fts")
 
@@ -119,6 +139,7 @@ class SQLiteStore:
     def __init__(self, path: str) -> None:
         self.url = path
         self._conn: sqlite3.Connection | None = None
+        self._bulk_depth = 0
         try:
             with self._sql("open the database"):
                 self._conn = sqlite3.connect(path, isolation_level=None)
@@ -164,13 +185,57 @@ class SQLiteStore:
         """Delete everything the store holds, the registered schema included."""
         drops = "".join(f"DROP TABLE IF EXISTS {table};\n" for table in _FTS_TABLES + _TABLES)
         with self._sql("clear"):
-            try:
-                self._db.executescript(f"BEGIN IMMEDIATE;\n{drops}{_schema_script()}COMMIT;")
-            except sqlite3.Error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+            self._script(f"{drops}{_schema_script()}{_DROP_DEFERRED if self._bulk_depth else ''}")
         self._schema = Schema()
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[SQLiteStore]:
+        """Load many batches fast: the read indexes are dropped now and rebuilt once on exit.
+
+        WHY: the adjacency and name indexes get their keys in random order, so with them in place
+        each commit rewrites most of their pages and a large load slows to a fraction of a plain
+        insert; sorting the keys once in ``CREATE INDEX`` at the end is much cheaper. Inside the
+        block every ``write`` is still one transaction with the same merge rules, checks and error
+        messages, and reads and deletions still give the same answers, only without those
+        indexes (slower). The indexes are rebuilt when the block exits, also on an exception; if
+        the process dies inside it, the next open of the file rebuilds them. Nested blocks
+        defer to the outermost one.
+
+        Example:
+            >>> with SQLiteStore(":memory:") as store, store.bulk_load():
+            ...     store.stats().relations
+            0
+        """
+        if self._bulk_depth:
+            self._bulk_depth += 1
+            try:
+                yield self
+            finally:
+                self._bulk_depth -= 1
+            return
+        with self._sql("drop the read indexes for a bulk load"):
+            self._script(_DROP_DEFERRED)
+        self._bulk_depth = 1
+        logger.debug("sqlite: bulk load into %s started, read indexes dropped", self.url)
+        try:
+            yield self
+        finally:
+            self._bulk_depth = 0
+            if self._conn is None:
+                logger.debug("sqlite: %s closed inside bulk_load; its next open rebuilds indexes", self.url)
+            else:
+                with self._sql("rebuild the read indexes after a bulk load"):
+                    self._script(_schema_script())
+                logger.debug("sqlite: bulk load into %s done, read indexes rebuilt", self.url)
+
+    def _script(self, script: str) -> None:
+        """Run ``script`` as one transaction, rolled back whole if any statement fails."""
+        try:
+            self._db.executescript(f"BEGIN IMMEDIATE;\n{script}COMMIT;")
+        except sqlite3.Error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     # ------------------------------------------------------------------ schema
     def schema(self) -> Schema:
@@ -805,4 +870,4 @@ def _predicate_filter(predicates: Sequence[str] | None) -> tuple[str, tuple[obje
     return f" AND predicate IN {_IN}", (json.dumps(list(predicates)),)
 
 
-__all__ = ["SQLiteStore"]
+__all__ = ["DEFERRED_INDEXES", "SQLiteStore"]
