@@ -17,7 +17,10 @@ read *graph-guided*, sentence by sentence:
    With ``implicit=True``, a mention still in no claim then takes the graph's fact with the
    nearest other mention of its sentence that the graph relates it to, unless the pipeline
    proposed a relation for the pair or a phrase of a relation no claim of the sentence
-   reads stands between them (step 2b);
+   reads stands between them (step 2b). A co-occurrence proposal whose trigger word a claim
+   of the sentence has already read does not count as a proposal here ("Abilene is part of
+   Taylor County, in the United States": "part" is Abilene's and Taylor County's; the United
+   States take the graph's country);
 3. every mention still in no claim gets its best remaining proposal (patterns before
    co-occurrence, then the relation phrase nearest before the object, then the nearest
    partner), whatever the graph says, so statements the graph lacks, contradicts or
@@ -37,6 +40,13 @@ turned round when the text says it the other way round ("Headache treats aspirin
 When a name is ambiguous (several graph entities share it), each step lets the graph
 pick the entity its fact is about.
 
+References back to an earlier sentence are read as mentions of what they refer to: the
+sentence's first pronoun ("Its leader is ...") stands for the previous sentence's first
+entity, and a definite noun phrase ("The country's leader is ...", "The memorial was
+designed by ...") for the earlier entity its name or the graph points to (``anaphora.py``).
+The word right after a number a claim reads ("3500.0 metres") is that number's unit, not
+a relation word no claim reads.
+
 Step 2 is what lets schemas without patterns (a schema derived from DBpedia predicates)
 be checked, and also its risk: a sentence that names two related entities and a word of
 their relation is read as stating that relation. Mentions left in no claim are returned
@@ -48,11 +58,12 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kgsynth.model import Claim, LinkedMention, Relation
 from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
+from kgsynth.verify.anaphora import definite_references, resolve_reference
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
@@ -77,6 +88,8 @@ _LEADING = _BE | frozenset(
 )
 _ARTICLES = frozenset({"a", "an", "the"})
 _LIST_GLUE = frozenset({"and", "or", "as", "well", "both", "either", "nor"})
+#: The word right after a number: its unit or what it counts ("3500.0 metres", "546m", "512 pages").
+_UNIT = re.compile(r" ?([a-z]+)\b")
 _PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
 
 
@@ -154,38 +167,38 @@ class _Found:
 
     def refer_back(self, topic: int | None, plain: str) -> None:
         """Let the sentence's first pronoun ("Its dean is ...") stand for ``topic``, an earlier mention."""
-        if topic is None or any(
-            self.linked[m].entity_id == self.linked[topic].entity_id for m in self.sentence.mentions
-        ):
+        if topic is None or self.names(self.linked[topic].entity_id):
             return
         match = _PRONOUN.search(plain)
         if match is None:
             return
-        start, end = self.sentence.start + match.start(), self.sentence.start + match.end()
-        source = self.mentions[topic]
+        self.refer(topic, self.sentence.start + match.start(), self.sentence.start + match.end(), "pronoun")
+
+    def names(self, entity_id: str | None) -> bool:
+        """Whether the sentence itself names this entity."""
+        return any(self.linked[m].entity_id == entity_id for m in self.sentence.mentions)
+
+    def refer(self, source: int, start: int, end: int, method: str) -> None:
+        """Add a mention at ``start:end`` (a pronoun, "the country") standing for mention ``source``."""
+        text = self.facts.text[start:end]
         self.mentions.append(
-            source.model_copy(
+            self.mentions[source].model_copy(
                 update={
                     "start": start,
                     "end": end,
-                    "text": match.group(),
-                    "method": "pronoun",
+                    "text": text,
+                    "method": method,
                     "sentence_start": self.sentence.start,
                     "sentence_end": self.sentence.end,
                 }
             )
         )
         self.linked.append(
-            self.linked[topic].model_copy(
-                update={
-                    "text": match.group(),
-                    "start": start,
-                    "end": end,
-                    "method": "pronoun",
-                }
+            self.linked[source].model_copy(
+                update={"text": text, "start": start, "end": end, "method": method}
             )
         )
-        self.candidates.append(self.candidates[topic])
+        self.candidates.append(self.candidates[source])
         self.pronouns.append(len(self.mentions) - 1)
 
 
@@ -210,12 +223,14 @@ class ClaimReader:
         dropped = self.neighbours.relink(facts.text, mentions, linked, candidates)
         result = TextClaims(text=facts.text)
         topic: int | None = None
+        earlier: list[int] = []  # linked mentions of earlier sentences, most recent first
         for sentence in sentences(facts):
             if dropped:
                 _drop(sentence, dropped)
             found = _Found(facts, sentence, mentions, linked, candidates, self._relation_key)
-            self._read_sentence(found, result, topic)
+            self._read_sentence(found, result, topic, earlier)
             topic = next((m for m in sentence.mentions if linked[m].entity_id is not None), topic)
+            earlier[:0] = [m for m in reversed(sentence.mentions) if linked[m].entity_id is not None]
         order = sorted(
             range(len(result.claims)), key=lambda i: (result.claims[i].start, result.claims[i].end)
         )
@@ -223,11 +238,14 @@ class ClaimReader:
         result.contexts = [result.contexts[i] for i in order]
         return result
 
-    def _read_sentence(self, found: _Found, result: TextClaims, topic: int | None) -> None:
+    def _read_sentence(
+        self, found: _Found, result: TextClaims, topic: int | None, earlier: list[int]
+    ) -> None:
         facts, sentence = found.facts, found.sentence
         self._absorb_qualifiers(found)
         plain = masked(facts.text, sentence, facts.mentions)
         found.refer_back(topic, plain)
+        plain = self._refer_definite(found, plain, earlier)
         proposals = sorted(
             (
                 p
@@ -250,6 +268,34 @@ class ClaimReader:
         if len(sentence.mentions) >= 2:
             result.uncovered.extend(found.linked[m] for m in sentence.mentions if m not in covered)
         result.unread.extend(self._unread(found, plain, signals))
+
+    def _refer_definite(self, found: _Found, plain: str, earlier: list[int]) -> str:
+        """Resolve "the country", "the memorial" to an earlier entity (``anaphora.py``); blank the noun."""
+        if not earlier:
+            return plain
+        starts = {found.mentions[m].start for m in found.sentence.mentions}
+        references = definite_references(plain, found.sentence.start, starts)
+        if not references:
+            return plain
+        by_entity: dict[str, int] = {}
+        for m in earlier:
+            entity = found.linked[m].entity_id
+            if entity is not None and entity not in by_entity and not found.names(entity):
+                by_entity[entity] = m
+        here = [c for m in found.sentence.mentions for c in found.candidates[m]]
+
+        def related(entity: str) -> bool:
+            return any(c != entity and self.checker.between(entity, c) for c in here)
+
+        offset = found.sentence.start
+        for reference in references:
+            entity = resolve_reference(reference, list(by_entity), self.linker.names, related)
+            if entity is None:
+                continue
+            found.refer(by_entity[entity], reference.start, reference.end, "definite")
+            a, b = reference.start - offset, reference.end - offset
+            plain = plain[:a] + " " * (b - a) + plain[b:]
+        return plain
 
     def _absorb_qualifiers(self, found: _Found) -> None:
         """Drop unlinked mentions that only spell out part of a linked neighbour's full name.
@@ -293,8 +339,10 @@ class ClaimReader:
         """Step 2: related pairs of linked mentions whose relation the sentence speaks of."""
         # A proposal's direction, as written, beats the graph's: those pairs are left to step 3.
         proposed: dict[frozenset[int], set[str]] = {}
+        by_pair: dict[frozenset[int], list[FoundRelation]] = {}
         for p in proposals:
             proposed.setdefault(frozenset((p.subject, p.object)), set()).add(self._relation_key(p.predicate))
+            by_pair.setdefault(frozenset((p.subject, p.object)), []).append(p)
         mentions = found.sentence.mentions + found.pronouns
         for i, a in enumerate(mentions):
             for b in mentions[i + 1 :]:
@@ -306,7 +354,7 @@ class ClaimReader:
                         continue
                     if relation.predicate in context or (
                         self.implicit
-                        and pair not in proposed
+                        and not self._unspent(found, by_pair.get(pair, ()))
                         and not self._phrase_between(found, a, b, relation.predicate, plain)
                     ):
                         subject, object_ = (a, b) if relation.subject in found.candidates[a] else (b, a)
@@ -326,14 +374,17 @@ class ClaimReader:
         where arrabbiata sauce is from": Italy's dish, not Mattarella's)."""
         mentions = found.sentence.mentions + found.pronouns
         covered = {m for pair in found.pairs for m in pair}
-        proposed = {frozenset((p.subject, p.object)) for p in found.sentence.proposals}
+        by_pair: dict[frozenset[int], list[FoundRelation]] = {}
+        for p in found.sentence.proposals:
+            by_pair.setdefault(frozenset((p.subject, p.object)), []).append(p)
         for a in mentions:
             if a in covered:
                 continue
-            # Words of relations other claims of the sentence read say nothing against this pair.
+            # Words of relations other claims of the sentence read say nothing against this pair,
+            # nor does a co-occurrence proposal that only re-uses such a word.
             said = frozenset(c.predicate for c in found.claims.values())
             for b in sorted(mentions, key=lambda m: abs(found.mentions[m].start - found.mentions[a].start)):
-                if a == b or frozenset((a, b)) in proposed:
+                if a == b or self._unspent(found, by_pair.get(frozenset((a, b)), ())):
                     continue
                 related = [
                     r
@@ -370,6 +421,17 @@ class ClaimReader:
             found.add(p.subject, p.object, p.predicate, p.negated, p.hedged, p.rule)
             covered |= pair
         return covered
+
+    def _unspent(self, found: _Found, proposals: Iterable[FoundRelation]) -> bool:
+        """Whether any of these proposals says something of its own: a pattern, or a co-occurrence
+        whose trigger word no claim of the sentence has read yet."""
+        if not proposals:
+            return False
+        read = {key for _, key, _ in found.claims}
+        return any(
+            not p.rule.startswith("cooccurrence:") or self._relation_key(p.predicate) not in read
+            for p in proposals
+        )
 
     def _spent(self, found: _Found, proposal: FoundRelation) -> bool:
         """Whether a co-occurrence proposal re-uses a trigger another claim already took.
@@ -424,6 +486,7 @@ class ClaimReader:
         }
         offset = found.sentence.start
         explained |= {(c.start - offset, c.end - offset) for c in found.claims.values()}
+        explained |= _units(plain, found.claims.values(), offset)
         words = {
             plain[a:b].strip()
             for spans in signals.values()
@@ -476,6 +539,22 @@ def _drop(sentence: Sentence, dropped: set[int]) -> None:
     sentence.proposals = [
         p for p in sentence.proposals if p.subject not in dropped and p.object not in dropped
     ]
+
+
+def _units(plain: str, claims: Iterable[Claim], offset: int) -> set[tuple[int, int]]:
+    """Spans (sentence offsets) of the word right after each number a claim reads ("3500.0 metres").
+
+    That word is the number's unit or what it counts, said by the claim that reads the
+    number, even when it is also a label word of another relation ("in_metres").
+    """
+    spans = set()
+    for claim in claims:
+        for mention in (claim.subject, claim.object):
+            if mention.text[:1].isdigit():
+                unit = _UNIT.match(plain, mention.end - offset)
+                if unit is not None:
+                    spans.add(unit.span(1))
+    return spans
 
 
 def _listed_together(text: str, a: FoundMention, b: FoundMention) -> bool:

@@ -31,7 +31,7 @@ class Sentence:
 
 
 def sentences(facts: TextFacts) -> list[Sentence]:
-    """The sentences that hold mentions, in text order."""
+    """The sentences that hold mentions, in text order (a split inside a name is undone)."""
     by_start: dict[int, Sentence] = {}
     for index, mention in enumerate(facts.mentions):
         sentence = by_start.setdefault(
@@ -41,7 +41,26 @@ def sentences(facts: TextFacts) -> list[Sentence]:
     for proposal in facts.relations:
         start = facts.mentions[proposal.subject].sentence_start
         by_start.setdefault(start, Sentence(start, proposal.sentence_end)).proposals.append(proposal)
-    return [by_start[start] for start in sorted(by_start)]
+    return _joined([by_start[start] for start in sorted(by_start)], facts.mentions)
+
+
+def _joined(ordered: list[Sentence], mentions: Sequence[FoundMention]) -> list[Sentence]:
+    """Join a sentence to the next when one of its names runs into it.
+
+    The parser may end a sentence inside a name ("1634: The Bavarian Crisis was written by
+    Eric Flint." splits after "1634:"), while the gazetteer still finds the whole name;
+    a name crossing the boundary shows that the split is wrong.
+    """
+    out: list[Sentence] = []
+    for sentence in ordered:
+        previous = out[-1] if out else None
+        if previous is not None and any(mentions[m].end > sentence.start for m in previous.mentions):
+            previous.end = max(previous.end, sentence.end)
+            previous.mentions.extend(sentence.mentions)
+            previous.proposals.extend(sentence.proposals)
+        else:
+            out.append(sentence)
+    return out
 
 
 def masked(text: str, sentence: Sentence, mentions: Sequence[FoundMention]) -> str:
