@@ -43,7 +43,6 @@ from kgsynth.errors import (
 from kgsynth.model import (
     IDENTIFIER,
     RESERVED_NAMES,
-    ROOT_TYPE,
     DeletionReport,
     Document,
     Entity,
@@ -60,6 +59,7 @@ from kgsynth.model import (
     normalise_name,
 )
 from kgsynth.store import _cypher as cypher
+from kgsynth.store._matching import ALIAS_SCORE, candidate_budget, ranked_fuzzy, trigrams, types_under
 from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
 
 logger = logging.getLogger(__name__)
@@ -69,10 +69,6 @@ PASSWORD_ENV = "KGSYNTH_NEO4J_PASSWORD"
 DATABASE_ENV = "KGSYNTH_NEO4J_DATABASE"
 DEFAULT_USER = "neo4j"
 
-#: Score of an entity found through one of its aliases rather than its name (as in SQLite).
-ALIAS_SCORE = 0.95
-#: Fuzzy lookup ranks this many trigram candidates per requested match before scoring them exactly.
-FUZZY_CANDIDATES_PER_MATCH = 20
 #: How long ``ensure_schema`` waits for new indexes to come online before loading may start.
 INDEX_WAIT_SECONDS = 300
 #: Nodes deleted per transaction by ``clear``.
@@ -338,10 +334,10 @@ class Neo4jStore:
         self, key: str, types: list[str] | None, exclude: set[str], min_score: float, limit: int
     ) -> list[EntityMatch]:
         """Near matches: entities sharing trigrams with ``key``, scored exactly with ``fuzz.ratio``."""
-        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+        grams = trigrams(key)
         if not grams:
             return []  # under three characters there are no trigrams; only exact matches count
-        wanted = max(200, (limit + len(exclude)) * FUZZY_CANDIDATES_PER_MATCH)
+        wanted = candidate_budget(limit, exclude)
         records = self._read(
             "entity_candidates", cypher.ENTITY_CANDIDATES, grams=grams, types=types, limit=wanted
         )
@@ -352,15 +348,10 @@ class Neo4jStore:
             score = max(fuzz.ratio(key, normalise_name(n)) for n in (entity.name, *entity.aliases)) / 100.0
             if score >= min_score:
                 scored.append((score, entity))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return [EntityMatch(entity=e, method="fuzzy", score=min(s, 1.0)) for s, e in scored[:limit]]
+        return ranked_fuzzy(scored, limit)
 
     def _types_under(self, type_name: str | None) -> list[str] | None:
-        """``type_name`` and its subclasses in the schema; None means any type."""
-        if type_name is None or type_name == ROOT_TYPE:
-            return None
-        schema = self._schema
-        return sorted({type_name} | {t.name for t in schema.entity_types if schema.is_a(t.name, type_name)})
+        return types_under(self._schema, type_name)
 
     def mentions(self, *, document_id: str | None = None, entity_id: str | None = None) -> list[Mention]:
         """Mentions of a document and/or an entity, in document order (document id, then offsets)."""

@@ -23,7 +23,6 @@ from rapidfuzz import fuzz
 
 from kgsynth.errors import SchemaError, StoreError
 from kgsynth.model import (
-    ROOT_TYPE,
     DeletionReport,
     Document,
     Entity,
@@ -37,6 +36,7 @@ from kgsynth.model import (
     normalise_name,
     relation_id,
 )
+from kgsynth.store._matching import ALIAS_SCORE, candidate_budget, ranked_fuzzy, trigrams, types_under
 from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
 
 logger = logging.getLogger(__name__)
@@ -45,10 +45,7 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 
 #: Score of an entity found through one of its aliases rather than its name.
-ALIAS_SCORE = 0.95
 
-#: Fuzzy lookup takes this many FTS candidates per wanted match before scoring them exactly.
-FUZZY_CANDIDATES_PER_MATCH = 20
 
 #: Page size of new files. A commit rewrites every page it touched of the randomly-keyed indexes,
 #: so fewer, bigger pages cost less per commit. Measured with scripts/bench_store.py (1M relations,
@@ -500,11 +497,11 @@ class SQLiteStore:
         self, norm: str, types: list[str] | None, exclude: set[str], min_score: float, limit: int
     ) -> list[EntityMatch]:
         """Near matches: trigram FTS candidates, scored exactly with ``fuzz.ratio`` on normalised names."""
-        grams = sorted({norm[i : i + 3] for i in range(len(norm) - 2)})
+        grams = trigrams(norm)
         if not grams:
             return []  # under three characters there is nothing to index; only exact matches count
         query = " OR ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
-        wanted = max(200, (limit + len(exclude)) * FUZZY_CANDIDATES_PER_MATCH)
+        wanted = candidate_budget(limit, exclude)
         rows = self._fetchall(
             "SELECT e.ref, e.norm FROM entity_names_fts AS f JOIN entities AS e ON e.ref = f.rowid "
             "WHERE entity_names_fts MATCH ? ORDER BY f.rank LIMIT ?",
@@ -520,21 +517,12 @@ class SQLiteStore:
             if score >= min_score:
                 scores[ref] = max(score, scores.get(ref, 0.0))
         by_ref = self._entity_rows(f"ref IN {_IN}", (json.dumps(sorted(scores)),), types, None)
-        ranked = sorted(
-            ((scores[ref], entity) for ref, entity in by_ref if entity.id not in exclude),
-            key=lambda pair: (-pair[0], pair[1].id),
+        return ranked_fuzzy(
+            ((scores[ref], entity) for ref, entity in by_ref if entity.id not in exclude), limit
         )
-        return [
-            EntityMatch(entity=entity, method="fuzzy", score=min(score, 1.0))
-            for score, entity in ranked[:limit]
-        ]
 
     def _types_under(self, type_name: str | None) -> list[str] | None:
-        """``type_name`` and its subclasses in the schema; None means any type."""
-        if type_name is None or type_name == ROOT_TYPE:
-            return None
-        schema = self._schema
-        return sorted({type_name} | {t.name for t in schema.entity_types if schema.is_a(t.name, type_name)})
+        return types_under(self._schema, type_name)
 
     def mentions(self, *, document_id: str | None = None, entity_id: str | None = None) -> list[Mention]:
         """Mentions of a document and/or an entity, in document order (document id, then offsets)."""
