@@ -24,7 +24,8 @@ _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.IGNORECASE)
 _VOWEL_LETTERS = set("AEFHILMNORSX")
 _ARTICLE = re.compile(r"^(a|an|the|this|that|these|those)\s", re.IGNORECASE)
 _INDEFINITE = re.compile(r"^(a|an)\s", re.IGNORECASE)
-_PREPOSITIONS = frozenset(
+#: Prepositions that end a noun phrase's head or a relation label ("treated by").
+PREPOSITIONS = frozenset(
     [
         "by",
         "of",
@@ -161,7 +162,7 @@ def plural(noun: str, count: int = 2) -> str:
     if count == 1 or not noun.strip():
         return noun
     words = noun.split(" ")
-    head = next((i - 1 for i, w in enumerate(words) if i > 0 and w.lower() in _PREPOSITIONS), len(words) - 1)
+    head = next((i - 1 for i, w in enumerate(words) if i > 0 and w.lower() in PREPOSITIONS), len(words) - 1)
     words[head] = _plural_word(words[head])
     return " ".join(words)
 
@@ -268,6 +269,7 @@ def type_label(name: str, label: str = "") -> str:
 
 __all__ = [
     "LINE_BREAK",
+    "PREPOSITIONS",
     "bare",
     "capitalise",
     "indefinite_article",

@@ -25,32 +25,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from kgsynth.generate.grammar import indefinite_article, words_of
+from kgsynth.generate.grammar import PREPOSITIONS, indefinite_article, words_of
 
 PhraseKind = Literal["verb", "be", "has", "noun", "opaque"]
 
-_PREPOSITIONS = frozenset(
-    [
-        "by",
-        "of",
-        "to",
-        "with",
-        "in",
-        "for",
-        "from",
-        "at",
-        "on",
-        "into",
-        "onto",
-        "as",
-        "against",
-        "under",
-        "over",
-        "within",
-        "about",
-        "between",
-    ]
-)
 _IRREGULAR_PARTICIPLES = frozenset(
     [
         "born",
@@ -150,19 +128,19 @@ def english_phrase(label: str) -> Phrase:
     if first in ("is", "was", "are") and len(words) > 1:
         return Phrase(kind="be", be=" ".join(words[1:]), label=text)
     if len(words) > 1 and (
-        (last in _PREPOSITIONS and _is_participle(words[-2]) and len(words) <= 4)
-        or (_is_participle(first) and words[1] in _PREPOSITIONS)
+        (last in PREPOSITIONS and _is_participle(words[-2]) and len(words) <= 4)
+        or (_is_participle(first) and words[1] in PREPOSITIONS)
     ):
         return Phrase(kind="be", be=text, label=text)
     if _is_third_person(first):
-        if len(words) == 1 or (len(words) <= 3 and last in _PREPOSITIONS):
+        if len(words) == 1 or (len(words) <= 3 and last in PREPOSITIONS):
             rest = " ".join(words[1:])
             return Phrase(kind="verb", verb3=text, verb=f"{base_form(first)} {rest}".strip(), label=text)
         return Phrase(label=text)  # "belongs to class": a verb with its object's noun folded in
-    if len(words) > 1 and (last in _PREPOSITIONS or first in _MEMBERSHIP_NOUNS):
+    if len(words) > 1 and (last in PREPOSITIONS or first in _MEMBERSHIP_NOUNS):
         article = "" if first in _NO_ARTICLE_NOUNS else indefinite_article(text) + " "
         return Phrase(kind="be", be=f"{article}{text}", label=text)
-    if len(words) <= 5 and first not in _PREPOSITIONS and not (len(words) == 1 and first.endswith("ing")):
+    if len(words) <= 5 and first not in PREPOSITIONS and not (len(words) == 1 and first.endswith("ing")):
         return Phrase(kind="noun", noun=text, label=text)
     return Phrase(label=text)
 
