@@ -23,13 +23,13 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from kgsynth.model import Sample, content_hash
+from kgsynth.names import names_in
 
 logger = logging.getLogger(__name__)
 
 #: Shingle hashes remembered before the cache is emptied (bounds memory on long runs).
 _HASH_CACHE = 500_000
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def tokens(text: str) -> list[str]:
@@ -104,24 +104,6 @@ class NearDuplicateFilter:
         return found
 
 
-def mentions(name: str, text: str) -> bool:
-    """Whether ``text`` names ``name`` as a whole word, ignoring case (substring match for CJK names)."""
-    name = name.strip().casefold()
-    if not name:
-        return False
-    text = text.casefold()
-    if _CJK.search(name):
-        return name in text
-    start = text.find(name)
-    while start >= 0:  # plain find + boundary test: a regex per name would thrash re's cache
-        end = start + len(name)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-            return True
-        start = text.find(name, start + 1)
-    return False
-
 
 def leaks_answer(sample: Sample) -> bool:
     """Whether the question gives away its answer or an intermediate entity of a multi-hop chain.
@@ -130,10 +112,10 @@ def leaks_answer(sample: Sample) -> bool:
     so only the answer of factoid and multi-hop questions is checked; intermediates are checked
     for every chain of two or more hops.
     """
-    if sample.type in ("factoid", "multihop") and mentions(sample.answer, sample.question):
+    if sample.type in ("factoid", "multihop") and names_in(sample.answer, sample.question):
         return True
     if sample.path.shape == "chain" and sample.path.hops >= 2:
-        return any(mentions(entity.name, sample.question) for entity in sample.path.entities[1:-1])
+        return any(names_in(entity.name, sample.question) for entity in sample.path.entities[1:-1])
     return False
 
 
@@ -175,4 +157,4 @@ def _focus(sample: Sample) -> set[str]:
     return {e.id for e in path.entities[:centres]}
 
 
-__all__ = ["BalanceCaps", "NearDuplicateFilter", "leaks_answer", "mentions", "tokens"]
+__all__ = ["BalanceCaps", "NearDuplicateFilter", "leaks_answer", "tokens"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from kgsynth.generate.render import Renderer
 from kgsynth.generate.views import EntityView, HopView, OptionView
 from kgsynth.generate.vocabulary import Vocabulary
 from kgsynth.model import Entity, FactPath, ReasoningStep, Relation, Sample, content_hash
+from kgsynth.names import names_in
 from kgsynth.store.snapshot import GraphSnapshot
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ _HOPS = {
 }
 #: Answers of yes/no questions, per language.
 YES_NO = {"en": ("Yes", "No"), "zh": ("是", "否")}
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: Statements cached per factory before the cache is emptied (they repeat across samples).
 _STATEMENT_CACHE = 100_000
 _VIEW_CACHE = 100_000
@@ -367,23 +366,5 @@ class SampleFactory:
             raise Skip(f"{draft.type}: question names its answer")
 
 
-def names_in(name: str, text: str) -> bool:
-    """Whether ``text`` mentions ``name`` as a whole word (case-insensitive; substring for CJK names)."""
-    name = name.strip().casefold()
-    if not name:
-        return False
-    text = text.casefold()
-    if _CJK.search(name):
-        return name in text
-    start = text.find(name)
-    while start >= 0:  # plain find + boundary test: a regex per name would thrash re's cache
-        end = start + len(name)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-            return True
-        start = text.find(name, start + 1)
-    return False
 
-
-__all__ = ["QUESTION_TYPES", "YES_NO", "SampleFactory", "hops_for", "names_in"]
+__all__ = ["QUESTION_TYPES", "YES_NO", "SampleFactory", "hops_for"]
