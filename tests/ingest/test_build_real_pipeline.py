@@ -25,7 +25,7 @@ def test_build_demo_mentions_and_evidence_index_the_stored_text(tmp_path: Path, 
         texts = {m.document_id: store.get_document(m.document_id).text for m in store.mentions()}
         mentions = store.mentions()
         evidence = [e for page in store.iter_relations() for r in page for e in r.evidence]
-    assert len(texts) == 24 and mentions and evidence
+    assert len(texts) == 38 and mentions and evidence
     assert all(texts[m.document_id][m.start : m.end] == m.text for m in mentions)
     assert all(m.text in m.sentence and m.sentence in texts[m.document_id] for m in mentions)
     assert all(e.sentence in texts[e.document_id] for e in evidence)

@@ -132,7 +132,7 @@ def test_cli_remove_unknown_document_exits_1(runner: CliRunner, tmp_path: Path) 
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(("domain", "documents"), [("medical", 24), ("legal", 16)])
+@pytest.mark.parametrize(("domain", "documents"), [("medical", 38), ("legal", 22)])
 def test_cli_build_demo_corpus_builds_a_graph(
     runner: CliRunner, tmp_path: Path, domain: str, documents: int
 ) -> None:
