@@ -43,6 +43,7 @@ from rapidfuzz import fuzz
 from kgsynth.model import Schema
 from kgsynth.nlp import ExtractionPipeline, TextFacts, build_pipeline
 from kgsynth.nlp.link import name_key
+from kgsynth.nlp.months import MONTH_NAMES
 from kgsynth.ontology import load_ontology
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -390,26 +391,7 @@ def evaluate_ddi(pipeline: ExtractionPipeline, n_process: int) -> None:
 
 # --------------------------------------------------------------------------- cuad
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
+_MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
 
 
 def parse_date(text: str) -> date | None:

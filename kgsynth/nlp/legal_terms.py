@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from kgsynth.model import Schema
 from kgsynth.nlp.candidates import add_candidate
+from kgsynth.nlp.months import MONTH_ABBREVIATIONS, MONTH_NAMES
 
 _COMPANY_FORMS = [
     "inc",
@@ -66,44 +67,7 @@ _COMPANY_FORMS = [
 ]
 _NAME_WORD = {"TEXT": {"REGEX": r"^[A-Z0-9][\w&'.-]*$"}}
 _LINK_WORD = {"LOWER": {"IN": ["&", "and", "of", "de", "du", "la", "-"]}}
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "jan.",
-    "feb",
-    "feb.",
-    "mar",
-    "mar.",
-    "apr",
-    "apr.",
-    "jun",
-    "jun.",
-    "jul",
-    "jul.",
-    "aug",
-    "aug.",
-    "sep",
-    "sep.",
-    "sept",
-    "sept.",
-    "oct",
-    "oct.",
-    "nov",
-    "nov.",
-    "dec",
-    "dec.",
-]
+_MONTHS = [*MONTH_NAMES, *MONTH_ABBREVIATIONS, *(f"{a}." for a in MONTH_ABBREVIATIONS)]
 _DAY = {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01])(st|nd|rd|th)?$"}}
 _YEAR = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
 _MONTH = {"LOWER": {"IN": _MONTHS}}

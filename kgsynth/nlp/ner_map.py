@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from kgsynth.errors import ConfigError, choices
 from kgsynth.model import Schema
 from kgsynth.nlp.candidates import add_candidate
+from kgsynth.nlp.months import MONTH_WORDS
 
 #: Model label -> ontology types to try, most specific first.
 DEFAULT_NER_TYPES: dict[str, tuple[str, ...]] = {
@@ -72,34 +73,6 @@ class NerMap:
         return doc
 
 
-_MONTH_WORDS = frozenset(
-    {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    }
-)
 
 
 def _plausible(ent) -> bool:
@@ -107,6 +80,6 @@ def _plausible(ent) -> bool:
     if ent.label_ != "DATE":
         return True
     return any(
-        t.lower_.rstrip(".") in _MONTH_WORDS or (t.like_num and len(t.text) == 4) or "/" in t.text
+        t.lower_.rstrip(".") in MONTH_WORDS or (t.like_num and len(t.text) == 4) or "/" in t.text
         for t in ent
     )
