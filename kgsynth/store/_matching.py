@@ -18,6 +18,18 @@ ALIAS_SCORE = 0.95
 FUZZY_CANDIDATES_PER_MATCH = 20
 
 
+def name_matches(by_name: Iterable[Entity], by_alias: Iterable[Entity]) -> list[EntityMatch]:
+    """Exact matches: on the canonical name (1.0) first, then on an alias (``ALIAS_SCORE``), once each."""
+    matches = [EntityMatch(entity=entity, method="name", score=1.0) for entity in by_name]
+    named = {m.entity.id for m in matches}
+    matches += [
+        EntityMatch(entity=entity, method="alias", score=ALIAS_SCORE)
+        for entity in by_alias
+        if entity.id not in named
+    ]
+    return matches
+
+
 def trigrams(key: str) -> list[str]:
     """The distinct three-character pieces of a normalised name, sorted (none under three characters)."""
     return sorted({key[i : i + 3] for i in range(len(key) - 2)})

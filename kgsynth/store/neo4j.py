@@ -59,7 +59,7 @@ from kgsynth.model import (
     normalise_name,
 )
 from kgsynth.store import _cypher as cypher
-from kgsynth.store._matching import ALIAS_SCORE, candidate_budget, ranked_fuzzy, trigrams, types_under
+from kgsynth.store._matching import candidate_budget, name_matches, ranked_fuzzy, trigrams, types_under
 from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
 
 logger = logging.getLogger(__name__)
@@ -316,15 +316,10 @@ class Neo4jStore:
             _entity(r)
             for r in self._read("entities_named", cypher.ENTITIES_NAMED, needle=needle, types=types)
         ]
-        matches = [
-            EntityMatch(entity=e, method="name", score=1.0) for e in found if normalise_name(e.name) == key
-        ]
-        named = {m.entity.id for m in matches}
-        matches += [
-            EntityMatch(entity=e, method="alias", score=ALIAS_SCORE)
-            for e in found
-            if e.id not in named and key in {normalise_name(alias) for alias in e.aliases}
-        ]
+        matches = name_matches(
+            (e for e in found if normalise_name(e.name) == key),
+            (e for e in found if key in {normalise_name(alias) for alias in e.aliases}),
+        )
         if fuzzy and len(matches) < limit:
             exclude = {m.entity.id for m in matches}
             matches += self._fuzzy_matches(key, types, exclude, min_score, limit - len(matches))

@@ -36,7 +36,7 @@ from kgsynth.model import (
     normalise_name,
     relation_id,
 )
-from kgsynth.store._matching import ALIAS_SCORE, candidate_budget, ranked_fuzzy, trigrams, types_under
+from kgsynth.store._matching import candidate_budget, name_matches, ranked_fuzzy, trigrams, types_under
 from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
 
 logger = logging.getLogger(__name__)
@@ -477,17 +477,10 @@ class SQLiteStore:
         if not norm or limit <= 0:
             return []
         types = self._types_under(type)
-        matches = [
-            EntityMatch(entity=e, method="name", score=1.0)
-            for e in self._entities_where("norm = ?", (norm,), types)
-        ]
-        named = {m.entity.id for m in matches}
-        aliased = self._entities_where(
-            "ref IN (SELECT entity_ref FROM aliases WHERE norm = ?)", (norm,), types
+        matches = name_matches(
+            self._entities_where("norm = ?", (norm,), types),
+            self._entities_where("ref IN (SELECT entity_ref FROM aliases WHERE norm = ?)", (norm,), types),
         )
-        matches += [
-            EntityMatch(entity=e, method="alias", score=ALIAS_SCORE) for e in aliased if e.id not in named
-        ]
         if fuzzy and len(matches) < limit:
             found = {m.entity.id for m in matches}
             matches += self._fuzzy_matches(norm, types, found, min_score, limit - len(matches))
