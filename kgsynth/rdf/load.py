@@ -70,7 +70,7 @@ def import_rdf(
     # Into an empty SQLite store, defer the read indexes and build them once at the end; into a
     # store that already holds a graph, a rebuild would cost more than the import saves.
     bulk_load = getattr(store, "bulk_load", None)
-    empty = bulk_load is not None and store.stats().relations == 0
+    empty = bulk_load is not None and next(store.iter_relations(1, with_evidence=False), None) is None
     with bulk_load() if empty else nullcontext():
         for batch in source.batches(batch_size):
             store.write(batch)
