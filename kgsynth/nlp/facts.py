@@ -56,3 +56,6 @@ class TextFacts(_Frozen):
     text: str
     mentions: tuple[FoundMention, ...] = ()
     relations: tuple[FoundRelation, ...] = ()
+    #: ``(start, end)`` of every sentence, also those without mentions: a checker that finds a
+    #: name the pipeline missed needs to know which sentence it belongs to.
+    sentences: tuple[tuple[int, int], ...] = ()

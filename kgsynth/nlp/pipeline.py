@@ -168,4 +168,9 @@ def doc_facts(doc: Doc) -> TextFacts:
         )
         for subject, obj, predicate, negated, hedged, confidence, rule in doc._.get(RELATIONS_ATTR) or []
     ]
-    return TextFacts(text=doc.text, mentions=tuple(mentions), relations=tuple(relations))
+    return TextFacts(
+        text=doc.text,
+        mentions=tuple(mentions),
+        relations=tuple(relations),
+        sentences=tuple((sent.start_char, sent.end_char) for sent in doc.sents),
+    )

@@ -33,10 +33,14 @@ Before that, mentions the store lookup missed are linked graph-guided to the ent
 around the text's other mentions, or dropped when they name no entity
 (``neighbour_link.py``); an unlinked mention that merely spells out part of a linked neighbour's
 full name ("New Jersey" after "Glen Ridge", the entity "Glen Ridge, New Jersey") is
-dropped, and proposals are tidied (``proposals.py``): a co-occurrence proposal whose trigger word occurs
-only inside an entity name ("sexual side effects") is dropped, a negation whose only cue
-is inside a name ("migraine without aura") is undone, and a co-occurrence proposal is
-turned round when the text says it the other way round ("Headache treats aspirin").
+dropped. A text whose first reading leaves something unread is read again with the names of
+its entities' graph neighbours searched for in the text ("can be found in hardcover", a list
+value written with "and", ``neighbour_find.py``); sentences that name nothing but use a
+relation word ("Its official colour is blue.") count as unread. Proposals are tidied
+(``proposals.py``): a co-occurrence proposal whose trigger word occurs only inside an
+entity name ("sexual side effects") is dropped, a negation whose only cue is inside a name
+("migraine without aura") is undone, and a co-occurrence proposal is turned round when the
+text says it the other way round ("Headache treats aspirin").
 When a name is ambiguous (several graph entities share it), each step lets the graph
 pick the entity its fact is about.
 
@@ -67,6 +71,7 @@ from kgsynth.verify.anaphora import definite_references, resolve_reference
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.neighbour_find import find_neighbour_names
 from kgsynth.verify.neighbour_link import NeighbourLinker
 from kgsynth.verify.proposals import ProposalTidier, proposal_rank
 from kgsynth.verify.sentences import (
@@ -90,6 +95,10 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _LIST_GLUE = frozenset({"and", "or", "as", "well", "both", "either", "nor"})
 #: The word right after a number: its unit or what it counts ("3500.0 metres", "546m", "512 pages").
 _UNIT = re.compile(r" ?([a-z]+)\b")
+#: Stands in for a dropped mention: it blocks nothing (an empty span at the text's end).
+_GONE = FoundMention(
+    start=0, end=0, text="", type="", canonical="", method="dropped", sentence_start=0, sentence_end=0
+)
 _PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
 
 
@@ -216,27 +225,96 @@ class ClaimReader:
         self.neighbours = NeighbourLinker(linker.store, linker, lexicon.words())
 
     def read(self, facts: TextFacts) -> TextClaims:
-        """The claims of one text, in text order."""
+        """The claims of one text, in text order.
+
+        A text that leaves something unread (a mention in no claim, a relation word no claim
+        explains, an unlinkable name, or no claim at all) is read again with the names of its
+        entities' graph neighbours searched for (``neighbour_find.py``): they cost store reads,
+        and a text read in full needs none.
+        """
+        result = self._read(facts, find_names=False)
+        if _incomplete(result):
+            result = self._read(facts, find_names=True)
+        return result
+
+    def _read(self, facts: TextFacts, *, find_names: bool) -> TextClaims:
         mentions = list(facts.mentions)
         linked = [self.linker.link(m) for m in mentions]
         candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
         dropped = self.neighbours.relink(facts.text, mentions, linked, candidates)
+        if find_names:
+            facts, dropped = self._find_neighbour_names(facts, mentions, linked, candidates, dropped)
         result = TextClaims(text=facts.text)
         topic: int | None = None
         earlier: list[int] = []  # linked mentions of earlier sentences, most recent first
+        read_spans = []
         for sentence in sentences(facts):
+            read_spans.append((sentence.start, sentence.end))
             if dropped:
                 _drop(sentence, dropped)
             found = _Found(facts, sentence, mentions, linked, candidates, self._relation_key)
             self._read_sentence(found, result, topic, earlier)
             topic = next((m for m in sentence.mentions if linked[m].entity_id is not None), topic)
             earlier[:0] = [m for m in reversed(sentence.mentions) if linked[m].entity_id is not None]
+        result.unread.extend(self._unread_without_mentions(facts, read_spans))
         order = sorted(
             range(len(result.claims)), key=lambda i: (result.claims[i].start, result.claims[i].end)
         )
         result.claims = [result.claims[i] for i in order]
         result.contexts = [result.contexts[i] for i in order]
         return result
+
+    def _find_neighbour_names(
+        self,
+        facts: TextFacts,
+        mentions: list[FoundMention],
+        linked: list[LinkedMention],
+        candidates: list[tuple[str, ...]],
+        dropped: set[int],
+    ) -> tuple[TextFacts, set[int]]:
+        """Add the names of the anchors' graph neighbours the pipeline missed (``neighbour_find.py``)."""
+        anchors = list(dict.fromkeys(e for i, c in enumerate(candidates) if linked[i].entity_id for e in c))
+        if not anchors or not facts.sentences:
+            return facts, dropped
+        around = dict.fromkeys([*anchors, *(n for a in anchors for n in self.neighbours.neighbours(a))])
+        active = [m if i not in dropped else _GONE for i, m in enumerate(mentions)]
+        names = find_neighbour_names(
+            facts.text, active, around, self.linker.names, self.neighbours.relation_words
+        )
+        if not names:
+            return facts, dropped
+        for name in names:
+            sentence = next(((s, e) for s, e in facts.sentences if s <= name.start < e), None)
+            if sentence is None:
+                continue
+            text = facts.text[name.start : name.end]
+            type_name = self.linker.entity_type(name.entity_id) or ""
+            mentions.append(
+                FoundMention(
+                    start=name.start,
+                    end=name.end,
+                    text=text,
+                    type=type_name,
+                    canonical=text,
+                    method="neighbour:found",
+                    sentence_start=sentence[0],
+                    sentence_end=sentence[1],
+                )
+            )
+            linked.append(
+                LinkedMention(
+                    text=text,
+                    start=name.start,
+                    end=name.end,
+                    type=type_name,
+                    entity_id=name.entity_id,
+                    method="neighbour:found",
+                    score=1.0,
+                )
+            )
+            candidates.append((name.entity_id,))
+            dropped = dropped | set(name.enclosed)
+        return facts.model_copy(update={"mentions": tuple(mentions)}), dropped
 
     def _read_sentence(
         self, found: _Found, result: TextClaims, topic: int | None, earlier: list[int]
@@ -471,6 +549,22 @@ class ClaimReader:
                 covered |= {a, b}
         return covered
 
+    def _unread_without_mentions(self, facts: TextFacts, read: list[tuple[int, int]]) -> list[str]:
+        """Relation words of sentences that name nothing ("The official colours are blue and
+        orange."): the sentence says something no claim can read."""
+        unread = []
+        for start, end in facts.sentences:
+            if any(start < e and s < end for s, e in read):
+                continue
+            plain = facts.text[start:end]
+            unread += [
+                w
+                for spans in self.lexicon.signals(plain).values()
+                for a, b in spans
+                if (w := plain[a:b].strip()) and not w[0].isupper()
+            ]
+        return unread
+
     def _unread(self, found: _Found, plain: str, signals: dict[str, list[tuple[int, int]]]) -> list[str]:
         """Relation words of the sentence that no claim of it explains.
 
@@ -531,6 +625,15 @@ class ClaimReader:
                     seen.add(key)
                     unique.append(relation)
         return unique
+
+
+def _incomplete(result: TextClaims) -> bool:
+    """Whether a reading leaves part of the text unread (see ``ClaimReader.read``)."""
+    return (
+        not result.claims
+        or bool(result.unread)
+        or any(m.entity_id is None for c in result.claims for m in (c.subject, c.object))
+    )
 
 
 def _drop(sentence: Sentence, dropped: set[int]) -> None:

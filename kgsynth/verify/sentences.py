@@ -41,6 +41,8 @@ def sentences(facts: TextFacts) -> list[Sentence]:
     for proposal in facts.relations:
         start = facts.mentions[proposal.subject].sentence_start
         by_start.setdefault(start, Sentence(start, proposal.sentence_end)).proposals.append(proposal)
+    for sentence in by_start.values():  # mentions added after the pipeline's come last: reorder
+        sentence.mentions.sort(key=lambda m: (facts.mentions[m].start, facts.mentions[m].end))
     return _joined([by_start[start] for start in sorted(by_start)], facts.mentions)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,8 @@ from kgsynth.model import (
     Schema,
 )
 from kgsynth.nlp import ExtractionPipeline, build_pipeline
-from kgsynth.store import open_store
+from kgsynth.nlp.facts import FoundMention
+from kgsynth.store import GraphStore, open_store
 from kgsynth.verify.store_names import write_store_lexicon
 
 SCHEMA = Schema(
@@ -150,3 +153,47 @@ def claim(subject: LinkedMention, predicate: str, object_: LinkedMention, negate
         object=object_,
         negated=negated,
     )
+
+
+def found_mention(
+    text: str,
+    within: str,
+    sentence: tuple[int, int] | None = None,
+    *,
+    last: bool = False,
+    method: str = "ner:TEST",
+) -> FoundMention:
+    """A pipeline mention of ``text`` in ``within`` (its last occurrence if ``last``), typed Thing."""
+    start = within.rindex(text) if last else within.index(text)
+    start_sentence, end_sentence = sentence if sentence is not None else (0, len(within))
+    return FoundMention(
+        start=start,
+        end=start + len(text),
+        text=text,
+        type="Thing",
+        canonical=text,
+        method=method,
+        sentence_start=start_sentence,
+        sentence_end=end_sentence,
+    )
+
+
+@contextmanager
+def thing_graph(
+    folder: Path, schema: Schema, names: dict[str, str], facts: tuple[tuple[str, str, str], ...]
+) -> Iterator[tuple[GraphStore, ExtractionPipeline, dict[str, Entity]]]:
+    """A store of ``Thing`` entities (key -> name) and facts between keys, with a blank pipeline whose
+    gazetteer holds the store's names."""
+    entities = {key: Entity.make("Thing", name) for key, name in names.items()}
+    with open_store(str(folder / "kg.db")) as store:
+        store.ensure_schema(schema)
+        store.write(
+            GraphBatch(
+                entities=tuple(entities.values()),
+                relations=tuple(
+                    Relation(subject=entities[s].id, predicate=p, object=entities[o].id) for s, p, o in facts
+                ),
+            )
+        )
+        write_store_lexicon(store, schema, folder / "lexicon.tsv")
+        yield store, build_pipeline(schema, model="blank", lexicon=folder / "lexicon.tsv"), entities

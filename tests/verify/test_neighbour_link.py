@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kgsynth.model import Entity, EntityType, GraphBatch, LinkedMention, Relation, RelationType, Schema
-from kgsynth.nlp import build_pipeline
-from kgsynth.nlp.facts import FoundMention
-from kgsynth.store import open_store
+from kgsynth.model import EntityType, LinkedMention, RelationType, Schema
 from kgsynth.verify import check
 from kgsynth.verify.link import StoreLinker
 from kgsynth.verify.neighbour_link import NeighbourLinker, fold, initials
 from kgsynth.verify.place_names import place_expansions
-from kgsynth.verify.store_names import write_store_lexicon
+from tests.verify.conftest import found_mention, thing_graph
 
 SCHEMA = Schema(
     name="places",
@@ -54,41 +51,15 @@ FACTS = (
 
 @pytest.fixture(scope="module")
 def places(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("places")
-    entities = {key: Entity.make("Thing", name) for key, name in NAMES.items()}
-    with open_store(str(folder / "kg.db")) as store:
-        store.ensure_schema(SCHEMA)
-        store.write(
-            GraphBatch(
-                entities=tuple(entities.values()),
-                relations=tuple(
-                    Relation(subject=entities[s].id, predicate=p, object=entities[o].id) for s, p, o in FACTS
-                ),
-            )
-        )
-        write_store_lexicon(store, SCHEMA, folder / "lexicon.tsv")
-        yield store, build_pipeline(SCHEMA, model="blank", lexicon=folder / "lexicon.tsv"), entities
-
-
-def _mention(text: str, sentence: str) -> FoundMention:
-    start = sentence.index(text)
-    return FoundMention(
-        start=start,
-        end=start + len(text),
-        text=text,
-        type="Thing",
-        canonical=text,
-        method="ner:TEST",
-        sentence_start=0,
-        sentence_end=len(sentence),
-    )
+    with thing_graph(tmp_path_factory.mktemp("places"), SCHEMA, NAMES, FACTS) as graph:
+        yield graph
 
 
 def _relink(places, sentence: str, anchor: str, other: str) -> tuple[LinkedMention, set[int]]:
     """Link ``other`` (a name the store lookup misses) in a sentence that also names ``anchor``."""
     store, _, _ = places
     linker = StoreLinker(store, SCHEMA)
-    mentions = [_mention(anchor, sentence), _mention(other, sentence)]
+    mentions = [found_mention(anchor, sentence), found_mention(other, sentence)]
     linked = [linker.link(m) for m in mentions]
     candidates = [linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
     dropped = NeighbourLinker(store, linker, {"isbn", "number"}).relink(

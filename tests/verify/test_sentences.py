@@ -6,22 +6,13 @@ import pytest
 
 from kgsynth.nlp.facts import FoundMention, TextFacts
 from kgsynth.verify.sentences import sentences
+from tests.verify.conftest import found_mention
 
 TEXT = "1634: The Bavarian Crisis was written by Eric Flint. It is a novel by Eric Flint."
 
 
 def _mention(text: str, sentence: tuple[int, int], occurrence: int = 0) -> FoundMention:
-    start = TEXT.index(text) if occurrence == 0 else TEXT.rindex(text)
-    return FoundMention(
-        start=start,
-        end=start + len(text),
-        text=text,
-        type="Thing",
-        canonical=text,
-        method="gazetteer",
-        sentence_start=sentence[0],
-        sentence_end=sentence[1],
-    )
+    return found_mention(text, TEXT, sentence, last=occurrence > 0, method="gazetteer")
 
 
 @pytest.mark.parametrize(

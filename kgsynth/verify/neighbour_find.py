@@ -1,0 +1,132 @@
+"""Graph-guided mention finding: names of the text's graph neighbours that the pipeline never found.
+
+The pipeline finds names by its gazetteer, NER and rules. Lower-case concepts ("can be
+found in hardcover", "worked as a test pilot"), names written with other punctuation
+("E book" for "E-book") and list values ("bread, almonds, garlic, water and olive oil"
+for the stored "Bread, almonds, garlic, water, olive oil") slip through, and the text
+then seems to say something no claim reads. Searching the text for every name in the
+graph would find common words everywhere; searching for the names of the entities one
+fact away from what the text already names (the *anchors*) finds what the text says
+about them and little else.
+
+A name matches as a run of whole words, compared case- and accent-folded, with "and",
+"&" and punctuation ignored on both sides. It must not cut through a mention the
+pipeline found; mentions it encloses ("olive oil" inside the list) are returned to be
+dropped, since the longer name is what the text says. Names of one short word (under
+``MIN_CHARS`` folded characters), numbers (the linker reads those, ``literals.py``) and
+words of relation labels are not searched for.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from kgsynth.nlp.facts import FoundMention
+
+logger = logging.getLogger(__name__)
+
+#: Fewest folded characters a name needs to be searched for.
+MIN_CHARS = 4
+_TOKEN = re.compile(r"\w+")
+_SKIPPED = frozenset({"and", "amp"})
+
+
+@dataclass(frozen=True)
+class FoundName:
+    """A neighbour's name found in the text: where, which entity, and the mentions it encloses."""
+
+    start: int
+    end: int
+    entity_id: str
+    enclosed: tuple[int, ...]
+
+
+def fold_word(word: str) -> str:
+    """One word case-folded with its accents removed ("Güner" -> "guner")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The folded words a name is matched by ("Bread, almonds & olive oil" -> bread almonds olive oil)."""
+    return tuple(w for w in (fold_word(t) for t in _TOKEN.findall(name)) if w not in _SKIPPED)
+
+
+class TextWords:
+    """The words of a text with their offsets, indexed by folded word for quick name lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.words: list[str] = []
+        self.where: dict[str, list[int]] = {}
+        for match in _TOKEN.finditer(text):
+            word = fold_word(match.group())
+            if word in _SKIPPED:
+                continue
+            self.where.setdefault(word, []).append(len(self.words))
+            self.words.append(word)
+            self.spans.append(match.span())
+
+    def find(self, words: tuple[str, ...]) -> Iterable[tuple[int, int]]:
+        """Character spans where ``words`` occur in a row."""
+        size = len(words)
+        for i in self.where.get(words[0], ()):
+            if tuple(self.words[i : i + size]) == words:
+                yield self.spans[i][0], self.spans[i + size - 1][1]
+
+
+def find_neighbour_names(
+    text: str,
+    mentions: Sequence[FoundMention],
+    neighbours: Iterable[str],
+    names: Callable[[str], tuple[str, ...]],
+    ignored_words: frozenset[str] = frozenset(),
+) -> list[FoundName]:
+    """Names of ``neighbours`` found in ``text`` where they neither cut through nor sit inside a mention.
+
+    Longer names win over names they overlap ("olive oil" and "bread, almonds, ..., olive oil").
+    """
+    index = TextWords(text)
+    hits: list[tuple[int, int, str]] = []
+    for entity in neighbours:
+        for name in names(entity):
+            words = name_words(name)
+            if not _searchable(words, ignored_words):
+                continue
+            hits.extend((start, end, entity) for start, end in index.find(words))
+    found: list[FoundName] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, entity in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        enclosed = _enclosed(mentions, start, end)
+        if enclosed is None:
+            continue
+        taken.append((start, end))
+        found.append(FoundName(start, end, entity, enclosed))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _searchable(words: tuple[str, ...], ignored_words: frozenset[str]) -> bool:
+    if not words or all(w.isdigit() for w in words):
+        return False
+    if len(words) == 1 and (len(words[0]) < MIN_CHARS or words[0] in ignored_words):
+        return False
+    return sum(len(w) for w in words) >= MIN_CHARS
+
+
+def _enclosed(mentions: Sequence[FoundMention], start: int, end: int) -> tuple[int, ...] | None:
+    """The mentions inside ``start:end``; None when a mention overlaps it only in part or holds it."""
+    inside = []
+    for i, mention in enumerate(mentions):
+        if mention.end <= start or end <= mention.start:
+            continue
+        if start <= mention.start and mention.end <= end and (mention.start, mention.end) != (start, end):
+            inside.append(i)
+            continue
+        return None
+    return tuple(inside)
