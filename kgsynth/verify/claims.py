@@ -69,7 +69,7 @@ from kgsynth.model import Claim, LinkedMention, Relation
 from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
 from kgsynth.verify.anaphora import definite_references, resolve_reference
 from kgsynth.verify.factcheck import FactChecker
-from kgsynth.verify.lexicon import RelationLexicon
+from kgsynth.verify.lexicon import RelationLexicon, relation_label
 from kgsynth.verify.link import StoreLinker
 from kgsynth.verify.neighbour_find import find_neighbour_names
 from kgsynth.verify.neighbour_link import NeighbourLinker
@@ -99,6 +99,9 @@ _UNIT = re.compile(r" ?([a-z]+)\b")
 _GONE = FoundMention(
     start=0, end=0, text="", type="", canonical="", method="dropped", sentence_start=0, sentence_end=0
 )
+_DETERMINERS = (" the", " a", " an", " its", " their", " his", " her")
+#: What may follow a type noun after a name: the end of the phrase or of the sentence.
+_PHRASE_END = re.compile(r"\s*(?:[.,;:)]|$|\s(?:and|which|who|that)\b)")
 _PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
 
 
@@ -222,6 +225,7 @@ class ClaimReader:
         self.lexicon = lexicon
         self.implicit = implicit
         self.proposals = ProposalTidier(checker, lexicon)
+        self._relation_types = {r.name: r for r in checker.schema.relation_types}
         self.neighbours = NeighbourLinker(linker.store, linker, lexicon.words())
 
     def read(self, facts: TextFacts) -> TextClaims:
@@ -254,7 +258,10 @@ class ClaimReader:
                 _drop(sentence, dropped)
             found = _Found(facts, sentence, mentions, linked, candidates, self._relation_key)
             self._read_sentence(found, result, topic, earlier)
-            topic = next((m for m in sentence.mentions if linked[m].entity_id is not None), topic)
+            # The topic is the first entity the sentence names, or the one its pronoun stands for
+            # when that comes first ("He was awarded the Medal. He died in California.").
+            named = sorted(sentence.mentions + found.pronouns, key=lambda m: mentions[m].start)
+            topic = next((m for m in named if linked[m].entity_id is not None), topic)
             earlier[:0] = [m for m in reversed(sentence.mentions) if linked[m].entity_id is not None]
         result.unread.extend(self._unread_without_mentions(facts, read_spans))
         order = sorted(
@@ -279,7 +286,13 @@ class ClaimReader:
         around = dict.fromkeys([*anchors, *(n for a in anchors for n in self.neighbours.neighbours(a))])
         active = [m if i not in dropped else _GONE for i, m in enumerate(mentions)]
         names = find_neighbour_names(
-            facts.text, active, around, self.linker.names, self.neighbours.relation_words
+            facts.text,
+            active,
+            around,
+            self.linker.names,
+            self.neighbours.relation_words,
+            anchors=anchors,
+            unlinked=frozenset(i for i, m in enumerate(linked) if m.entity_id is None),
         )
         if not names:
             return facts, dropped
@@ -574,13 +587,14 @@ class ClaimReader:
         """
         if not signals:
             return []
-        claimed = {self._relation_key(c.predicate) for c in found.claims.values()}
+        claimed = {self._spoken_key(c.predicate) for c in found.claims.values()}
         explained = {
-            span for name, spans in signals.items() if self._relation_key(name) in claimed for span in spans
+            span for name, spans in signals.items() if self._spoken_key(name) in claimed for span in spans
         }
         offset = found.sentence.start
         explained |= {(c.start - offset, c.end - offset) for c in found.claims.values()}
         explained |= _units(plain, found.claims.values(), offset)
+        explained |= _type_nouns(plain, signals, found)
         words = {
             plain[a:b].strip()
             for spans in signals.values()
@@ -611,6 +625,13 @@ class ClaimReader:
 
     def _relation_key(self, predicate: str) -> str:
         return min([predicate, *self.checker.inverses(predicate)])
+
+    def _spoken_key(self, predicate: str) -> str:
+        """One key for relations a text cannot tell apart: inverses, and relations whose labels
+        differ only in case and spacing (DBpedia's ``fullname`` and ``fullName``)."""
+        key = self._relation_key(predicate)
+        relation = self._relation_types.get(key)
+        return re.sub(r"[^a-z0-9]", "", relation_label(relation)) if relation is not None else key
 
     def _related(self, a: tuple[str, ...], b: tuple[str, ...]) -> list[Relation]:
         """Facts between any entity ``a`` may name and any ``b`` may name; one per direction and predicate."""
@@ -657,6 +678,32 @@ def _units(plain: str, claims: Iterable[Claim], offset: int) -> set[tuple[int, i
                 unit = _UNIT.match(plain, mention.end - offset)
                 if unit is not None:
                     spans.add(unit.span(1))
+    return spans
+
+
+def _type_nouns(plain: str, signals: dict[str, list[tuple[int, int]]], found: _Found) -> set[tuple[int, int]]:
+    """Spans of single relation words that only say what kind of thing a name is.
+
+    A word right before a name after an article ("the film Big Hero 6", "the dish Arros
+    negre") or right after a name at the end of its phrase ("the Apollo 11 mission.",
+    "the 2014 season") names the kind of thing, not a relation: "club" is also a word of
+    a player's club, "mission" of a crew's. The name itself is still read, or left
+    uncovered, on its own.
+    """
+    offset = found.sentence.start
+    starts = {found.mentions[m].start - offset for m in found.sentence.mentions}
+    ends = {found.mentions[m].end - offset for m in found.sentence.mentions}
+    raw = found.facts.text[offset : found.sentence.end]  # ``plain`` has the names blanked out
+    spans = set()
+    for a, b in (span for spans in signals.values() for span in spans):
+        if " " in plain[a:b].strip():
+            continue
+        gap = len(raw[b:]) - len(raw[b:].lstrip())
+        before = raw[:a].rstrip()
+        kind_before_name = bool(gap) and b + gap in starts and f" {before.lower()}".endswith(_DETERMINERS)
+        kind_after_name = bool(before) and len(before) in ends and _PHRASE_END.match(raw, b) is not None
+        if kind_before_name or kind_after_name:
+            spans.add((a, b))
     return spans
 
 

@@ -53,7 +53,25 @@ def fold_word(word: str) -> str:
 
 def name_words(name: str) -> tuple[str, ...]:
     """The folded words a name is matched by ("Bread, almonds & olive oil" -> bread almonds olive oil)."""
-    return tuple(w for w in (fold_word(t) for t in _TOKEN.findall(name)) if w not in _SKIPPED)
+    tokens = [(fold_word(m.group()), m.span()) for m in _TOKEN.finditer(name)]
+    return tuple(word for word, _ in _matched_words(tokens))
+
+
+def _matched_words(tokens: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    """Folded words without "and"/"&", runs of single letters made one ("T. S." and "TS" read alike)."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    letters = False  # whether the last word so far is a run of single letters
+    for word, span in tokens:
+        if word in _SKIPPED:
+            letters = False
+            continue
+        single = len(word) == 1 and word.isalpha()
+        if single and letters:
+            out[-1] = (out[-1][0] + word, (out[-1][1][0], span[1]))
+        else:
+            out.append((word, span))
+        letters = single or (letters and single)
+    return out
 
 
 class TextWords:
@@ -63,13 +81,11 @@ class TextWords:
         self.spans: list[tuple[int, int]] = []
         self.words: list[str] = []
         self.where: dict[str, list[int]] = {}
-        for match in _TOKEN.finditer(text):
-            word = fold_word(match.group())
-            if word in _SKIPPED:
-                continue
+        tokens = [(fold_word(m.group()), m.span()) for m in _TOKEN.finditer(text)]
+        for word, span in _matched_words(tokens):
             self.where.setdefault(word, []).append(len(self.words))
             self.words.append(word)
-            self.spans.append(match.span())
+            self.spans.append(span)
 
     def find(self, words: tuple[str, ...]) -> Iterable[tuple[int, int]]:
         """Character spans where ``words`` occur in a row."""
@@ -85,30 +101,45 @@ def find_neighbour_names(
     neighbours: Iterable[str],
     names: Callable[[str], tuple[str, ...]],
     ignored_words: frozenset[str] = frozenset(),
+    *,
+    anchors: Iterable[str] = (),
+    unlinked: frozenset[int] = frozenset(),
 ) -> list[FoundName]:
     """Names of ``neighbours`` found in ``text`` where they neither cut through nor sit inside a mention.
 
     Longer names win over names they overlap ("olive oil" and "bread, almonds, ..., olive oil").
+    A name "<head> of <anchor's name>" is also found as its head ("Prime Minister" of "Prime
+    Minister of Azerbaijan" in a text about Azerbaijan). A mention in ``unlinked`` (names no
+    graph entity) may be cut through: the graph's name is the better reading of that stretch.
     """
     index = TextWords(text)
+    qualifiers = {name_words(n) for a in anchors for n in names(a)}
     hits: list[tuple[int, int, str]] = []
     for entity in neighbours:
         for name in names(entity):
-            words = name_words(name)
-            if not _searchable(words, ignored_words):
-                continue
-            hits.extend((start, end, entity) for start, end in index.find(words))
+            for words in _forms(name_words(name), qualifiers):
+                if _searchable(words, ignored_words):
+                    hits.extend((start, end, entity) for start, end in index.find(words))
     found: list[FoundName] = []
     taken: list[tuple[int, int]] = []
     for start, end, entity in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2])):
         if any(start < e and s < end for s, e in taken):
             continue
-        enclosed = _enclosed(mentions, start, end)
+        enclosed = _enclosed(mentions, start, end, unlinked)
         if enclosed is None:
             continue
         taken.append((start, end))
         found.append(FoundName(start, end, entity, enclosed))
     return sorted(found, key=lambda f: f.start)
+
+
+def _forms(words: tuple[str, ...], qualifiers: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The name's words, and its head when the rest is "of" and a name the text already gives."""
+    forms = [words]
+    for i, word in enumerate(words):
+        if word == "of" and 0 < i < len(words) - 1 and words[i + 1 :] in qualifiers:
+            forms.append(words[:i])
+    return forms
 
 
 def _searchable(words: tuple[str, ...], ignored_words: frozenset[str]) -> bool:
@@ -119,13 +150,17 @@ def _searchable(words: tuple[str, ...], ignored_words: frozenset[str]) -> bool:
     return sum(len(w) for w in words) >= MIN_CHARS
 
 
-def _enclosed(mentions: Sequence[FoundMention], start: int, end: int) -> tuple[int, ...] | None:
-    """The mentions inside ``start:end``; None when a mention overlaps it only in part or holds it."""
+def _enclosed(
+    mentions: Sequence[FoundMention], start: int, end: int, unlinked: frozenset[int]
+) -> tuple[int, ...] | None:
+    """The mentions inside ``start:end`` (or unlinked ones overlapping it); None when another mention
+    overlaps it only in part or holds it."""
     inside = []
     for i, mention in enumerate(mentions):
         if mention.end <= start or end <= mention.start:
             continue
-        if start <= mention.start and mention.end <= end and (mention.start, mention.end) != (start, end):
+        inner = start <= mention.start and mention.end <= end and (mention.start, mention.end) != (start, end)
+        if inner or i in unlinked:
             inside.append(i)
             continue
         return None

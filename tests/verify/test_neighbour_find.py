@@ -103,3 +103,30 @@ def test_check_relation_words_of_a_sentence_that_names_nothing_block_support(dis
     [result] = check([text], store, pipeline=pipeline)
     assert result.status == "not_fully_supported"
     assert '"official colour"' in result.reason or '"official"' in result.reason
+
+
+def test_name_words_read_initials_with_and_without_dots_alike():
+    assert name_words("T. S. Thakur") == name_words("TS Thakur") == ("ts", "thakur")
+
+
+def _titles(entity: str) -> tuple[str, ...]:
+    return {
+        "pm": ("Prime Minister of Azerbaijan",),
+        "az": ("Azerbaijan",),
+        "club": ("Drogheda United F.C.",),
+    }[entity]
+
+
+@pytest.mark.parametrize(("anchors", "expected"), [(["az"], ["Prime Minister"]), ([], [])])
+def test_find_neighbour_names_reads_a_title_of_an_anchor_by_its_head(anchors, expected):
+    sentence = "Its leader is the Prime Minister."
+    found = find_neighbour_names(sentence, [], ["pm"], _titles, anchors=anchors)
+    assert [sentence[f.start : f.end] for f in found] == expected
+
+
+@pytest.mark.parametrize(("unlinked", "expected"), [(frozenset({0}), [(0,)]), (frozenset(), [])])
+def test_find_neighbour_names_may_cut_through_an_unlinked_mention(unlinked, expected):
+    sentence = "He plays for Drogheda United F.C. now."
+    mention = found_mention("F.C. now", sentence)
+    found = find_neighbour_names(sentence, [mention], ["club"], _titles, unlinked=unlinked)
+    assert [f.enclosed for f in found] == expected

@@ -1,0 +1,71 @@
+"""How the claim reader follows a text: the topic a pronoun continues, kind nouns, look-alike relations."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgsynth.model import EntityType, RelationType, Schema
+from kgsynth.verify import check
+from tests.verify.conftest import thing_graph
+
+SCHEMA = Schema(
+    name="people",
+    entity_types=(EntityType(name="Thing"),),
+    relation_types=(
+        RelationType(name="awards"),
+        RelationType(name="deathPlace"),
+        RelationType(name="backupPilot", label="backup pilot"),
+        RelationType(name="mission"),
+        RelationType(name="fullname"),
+        RelationType(name="fullName"),
+    ),
+)
+NAMES = {
+    "shepard": "Alan Shepard",
+    "medal": "Distinguished Service Medal",
+    "california": "California",
+    "anders": "William Anders",
+    "apollo": "Apollo 11",
+    "club": "Gubbio",
+    "long": "Associazione Sportiva Gubbio",
+}
+FACTS = (
+    ("shepard", "awards", "medal"),
+    ("shepard", "deathPlace", "california"),
+    ("apollo", "backupPilot", "anders"),
+    ("club", "fullname", "long"),
+)
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory):
+    with thing_graph(tmp_path_factory.mktemp("people"), SCHEMA, NAMES, FACTS) as graph:
+        yield graph
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "He" of the second sentence stands for "He" of the first, Alan Shepard, not the Medal.
+        "Alan Shepard grew up in Derry. He was awarded the Distinguished Service Medal. "
+        "He died in California.",
+        # "mission" says what Apollo 11 is, not a crew's mission.
+        "William Anders was a backup pilot on the Apollo 11 mission.",
+        # fullName's "full" is explained by the claim of fullname: a text cannot tell them apart.
+        "The full name of Gubbio is Associazione Sportiva Gubbio.",
+    ],
+)
+def test_claims_reading_supports_a_text_read_in_full(people, text):
+    store, pipeline, _ = people
+    [result] = check([text], store, pipeline=pipeline)
+    assert result.status == "supported", result.reason
+
+
+def test_claims_reading_a_kind_noun_with_no_name_after_it_is_still_a_relation_word(people):
+    store, pipeline, _ = people
+    # "mission" stands alone here: it says something of William Anders no claim reads.
+    [result] = check(
+        ["William Anders was a backup pilot on Apollo 11 and flew a mission."], store, pipeline=pipeline
+    )
+    assert result.status == "not_fully_supported"
+    assert '"mission"' in result.reason
