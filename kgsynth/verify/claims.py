@@ -47,7 +47,10 @@ pick the entity its fact is about.
 References back to an earlier sentence are read as mentions of what they refer to: the
 sentence's first pronoun ("Its leader is ...") stands for the previous sentence's first
 entity, and a definite noun phrase ("The country's leader is ...", "The memorial was
-designed by ...") for the earlier entity its name or the graph points to (``anaphora.py``).
+designed by ...") for the earlier entity its name or the graph points to (``anaphora.py``);
+a reference by a relation's word ("The campus is located in X") also speaks of that relation.
+The topic a pronoun stands for is the first entity of the previous sentence, or the one
+that sentence's own leading pronoun stood for.
 The word right after a number a claim reads ("3500.0 metres") is that number's unit, not
 a relation word no claim reads.
 
@@ -336,6 +339,7 @@ class ClaimReader:
         self._absorb_qualifiers(found)
         plain = masked(facts.text, sentence, facts.mentions)
         found.refer_back(topic, plain)
+        unreferred = plain
         plain = self._refer_definite(found, plain, earlier)
         proposals = sorted(
             (
@@ -347,6 +351,9 @@ class ClaimReader:
         )
         signals = self.lexicon.signals(plain)  # where each relation is spoken of (also its context)
         context = frozenset(signals) | {p.predicate for p in proposals}
+        if unreferred != plain:
+            # "the campus is located in X": a reference by a relation's word speaks of that relation.
+            context |= frozenset(self.lexicon.signals(unreferred)) - frozenset(signals)
         self._known_proposals(found, proposals)
         self._graph_guided(found, proposals, context, plain)
         if self.implicit:

@@ -10,7 +10,9 @@ fact away from what the text already names (the *anchors*) finds what the text s
 about them and little else.
 
 A name matches as a run of whole words, compared case- and accent-folded, with "and",
-"&" and punctuation ignored on both sides. It must not cut through a mention the
+"&" and punctuation ignored on both sides, initials with or without dots alike ("T. S."
+and "TS"), and a word of ``MISSPELT_MIN`` letters or more allowed one wrong letter
+("Carrol County" for "Carroll County"). It must not cut through a mention the
 pipeline found; mentions it encloses ("olive oil" inside the list) are returned to be
 dropped, since the longer name is what the text says. Names of one short word (under
 ``MIN_CHARS`` folded characters), numbers (the linker reads those, ``literals.py``) and
@@ -25,12 +27,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from kgsynth.nlp.facts import FoundMention
 
 logger = logging.getLogger(__name__)
 
 #: Fewest folded characters a name needs to be searched for.
 MIN_CHARS = 4
+#: Shortest word that may be matched with one letter wrong.
+MISSPELT_MIN = 5
 _TOKEN = re.compile(r"\w+")
 _SKIPPED = frozenset({"and", "amp"})
 
@@ -88,11 +94,21 @@ class TextWords:
             self.spans.append(span)
 
     def find(self, words: tuple[str, ...]) -> Iterable[tuple[int, int]]:
-        """Character spans where ``words`` occur in a row."""
+        """Character spans where ``words`` occur in a row (long words may be misspelt by one letter)."""
         size = len(words)
-        for i in self.where.get(words[0], ()):
-            if tuple(self.words[i : i + size]) == words:
+        # A long first word may be misspelt too: then every position is a possible start.
+        exact = len(words[0]) < MISSPELT_MIN
+        starts = self.where.get(words[0], ()) if exact else range(len(self.words) - size + 1)
+        for i in starts:
+            if i + size <= len(self.words) and all(map(_alike, self.words[i : i + size], words)):
                 yield self.spans[i][0], self.spans[i + size - 1][1]
+
+
+def _alike(seen: str, wanted: str) -> bool:
+    """The same word, or a misspelling of a long one ("Carrol" for "Carroll", "Adofo" for "Adolfo")."""
+    if seen == wanted:
+        return True
+    return len(wanted) >= MISSPELT_MIN and not wanted.isdigit() and Levenshtein.distance(seen, wanted) <= 1
 
 
 def find_neighbour_names(

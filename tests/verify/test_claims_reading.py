@@ -18,6 +18,9 @@ SCHEMA = Schema(
         RelationType(name="mission"),
         RelationType(name="fullname"),
         RelationType(name="fullName"),
+        RelationType(name="city"),
+        RelationType(name="campus"),
+        RelationType(name="location"),
     ),
 )
 NAMES = {
@@ -28,12 +31,17 @@ NAMES = {
     "apollo": "Apollo 11",
     "club": "Gubbio",
     "long": "Associazione Sportiva Gubbio",
+    "institute": "Acharya Institute",
+    "bangalore": "Bangalore",
+    "road": "Soldevanahalli Road",
 }
 FACTS = (
     ("shepard", "awards", "medal"),
     ("shepard", "deathPlace", "california"),
     ("apollo", "backupPilot", "anders"),
     ("club", "fullname", "long"),
+    ("institute", "city", "bangalore"),
+    ("institute", "campus", "road"),
 )
 
 
@@ -53,6 +61,8 @@ def people(tmp_path_factory):
         "William Anders was a backup pilot on the Apollo 11 mission.",
         # fullName's "full" is explained by the claim of fullname: a text cannot tell them apart.
         "The full name of Gubbio is Associazione Sportiva Gubbio.",
+        # "The campus" stands for the institute and speaks of its campus, though "located" stands between.
+        "Acharya Institute is a college in Bangalore. The campus is located in Soldevanahalli Road.",
     ],
 )
 def test_claims_reading_supports_a_text_read_in_full(people, text):

@@ -130,3 +130,16 @@ def test_find_neighbour_names_may_cut_through_an_unlinked_mention(unlinked, expe
     mention = found_mention("F.C. now", sentence)
     found = find_neighbour_names(sentence, [mention], ["club"], _titles, unlinked=unlinked)
     assert [f.enclosed for f in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Maryland's Carrol County lies south.", ["Carrol County"]),  # one letter short
+        ("Maryland's Karroll Countx lies south.", ["Karroll Countx"]),  # one letter wrong in each word
+        ("Maryland's Carl County lies south.", []),  # two letters short
+    ],
+)
+def test_find_neighbour_names_forgives_one_wrong_letter_in_a_long_word(sentence, expected):
+    found = find_neighbour_names(sentence, [], ["carroll"], lambda _: ("Carroll County",))
+    assert [sentence[f.start : f.end] for f in found] == expected
