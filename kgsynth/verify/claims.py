@@ -21,6 +21,9 @@ read *graph-guided*, sentence by sentence:
    of the sentence has already read does not count as a proposal here ("Abilene is part of
    Taylor County, in the United States": "part" is Abilene's and Taylor County's; the United
    States take the graph's country);
+   Step 2c (implicit only): a mention still in no claim takes the graph's fact with an entity
+   of an earlier sentence when its sentence speaks of that fact's relation ("X was written by
+   Y and sold well. The media type was Hardcover.");
 3. every mention still in no claim gets its best remaining proposal (patterns before
    co-occurrence, then the relation phrase nearest before the object, then the nearest
    partner), whatever the graph says, so statements the graph lacks, contradicts or
@@ -80,6 +83,7 @@ from kgsynth.verify.proposals import ProposalTidier, proposal_rank
 from kgsynth.verify.sentences import (
     Sentence,
     distance,
+    has_negation_cue,
     masked,
     negated_between,
     sentences,
@@ -358,6 +362,8 @@ class ClaimReader:
         self._graph_guided(found, proposals, context, plain)
         if self.implicit:
             self._graph_for_the_rest(found, plain)
+        if self.implicit:
+            self._earlier_subject(found, context, earlier)
         covered = self._remaining_proposals(found, proposals)
         covered |= self._as_written(found, covered)
         for claim in found.claims.values():
@@ -502,6 +508,31 @@ class ClaimReader:
                         ids=(relation.subject, relation.object),
                     )
                     covered |= {a, b}
+                    break
+
+    def _earlier_subject(self, found: _Found, context: frozenset[str], earlier: list[int]) -> None:
+        """Step 2c: a mention still in no claim takes the graph's fact with an entity of an earlier
+        sentence when the sentence speaks of that fact's relation ("X was written by Y. It sold
+        well and can be found in hardcover": X's media type, though "It" stands for no one here)."""
+        covered = {m for pair in found.pairs for m in pair}
+        for m in found.sentence.mentions:
+            if m in covered or found.linked[m].entity_id is None:
+                continue
+            for e in earlier:
+                facts = self._related(found.candidates[e], found.candidates[m])
+                related = [r for r in facts if r.predicate in context]
+                if related:
+                    relation = related[0]
+                    subject, object_ = (e, m) if relation.subject in found.candidates[e] else (m, e)
+                    found.add(
+                        subject,
+                        object_,
+                        relation.predicate,
+                        has_negation_cue(found.facts.text[found.sentence.start : found.mentions[m].start]),
+                        False,
+                        f"graph:{relation.predicate}:earlier",
+                        ids=(relation.subject, relation.object),
+                    )
                     break
 
     def _remaining_proposals(self, found: _Found, proposals: list[FoundRelation]) -> set[int]:

@@ -21,6 +21,8 @@ SCHEMA = Schema(
         RelationType(name="city"),
         RelationType(name="campus"),
         RelationType(name="location"),
+        RelationType(name="author"),
+        RelationType(name="mediaType", label="media type"),
     ),
 )
 NAMES = {
@@ -34,6 +36,9 @@ NAMES = {
     "institute": "Acharya Institute",
     "bangalore": "Bangalore",
     "road": "Soldevanahalli Road",
+    "book": "The Ram Rebellion",
+    "flint": "Eric Flint",
+    "cover": "Hardcover",
 }
 FACTS = (
     ("shepard", "awards", "medal"),
@@ -42,6 +47,8 @@ FACTS = (
     ("club", "fullname", "long"),
     ("institute", "city", "bangalore"),
     ("institute", "campus", "road"),
+    ("book", "author", "flint"),
+    ("book", "mediaType", "cover"),
 )
 
 
@@ -63,6 +70,8 @@ def people(tmp_path_factory):
         "The full name of Gubbio is Associazione Sportiva Gubbio.",
         # "The campus" stands for the institute and speaks of its campus, though "located" stands between.
         "Acharya Institute is a college in Bangalore. The campus is located in Soldevanahalli Road.",
+        # Hardcover is said of the book of the sentence before: the graph and "media type" tell.
+        "The Ram Rebellion was written by Eric Flint and sold well. The media type was Hardcover.",
     ],
 )
 def test_claims_reading_supports_a_text_read_in_full(people, text):
