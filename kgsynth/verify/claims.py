@@ -109,6 +109,7 @@ _GONE = FoundMention(
 _DETERMINERS = (" the", " a", " an", " its", " their", " his", " her")
 #: What may follow a type noun after a name: the end of the phrase or of the sentence.
 _PHRASE_END = re.compile(r"\s*(?:[.,;:)]|$|\s(?:and|which|who|that)\b)")
+_NEXT_WORD = re.compile(r" ([a-z]+)")
 _PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
 
 
@@ -253,6 +254,7 @@ class ClaimReader:
         linked = [self.linker.link(m) for m in mentions]
         candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
         dropped = self.neighbours.relink(facts.text, mentions, linked, candidates)
+        dropped |= _demonym_adjectives(facts.text, mentions, linked, self.neighbours.relation_words)
         if find_names:
             facts, dropped = self._find_neighbour_names(facts, mentions, linked, candidates, dropped)
         result = TextClaims(text=facts.text)
@@ -684,6 +686,21 @@ class ClaimReader:
                     seen.add(key)
                     unique.append(relation)
         return unique
+
+
+def _demonym_adjectives(
+    text: str, mentions: list[FoundMention], linked: list[LinkedMention], relation_words: frozenset[str]
+) -> set[int]:
+    """Demonyms linked to their place that modify a common noun after them ("the Turkish lira",
+    "an American test pilot"): they name a thing of the place, not the place, so no claim about
+    the place is read from them. Before a relation word ("a US national", "Italian born", "the
+    Turkish capital") the demonym is the relation's other end and stays."""
+    dropped = set()
+    for i, (mention, link) in enumerate(zip(mentions, linked, strict=True)):
+        following = _NEXT_WORD.match(text, mention.end)
+        if link.method.startswith("neighbour:place") and following and following[1] not in relation_words:
+            dropped.add(i)
+    return dropped
 
 
 def _incomplete(result: TextClaims) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kgsynth.model import EntityType, RelationType, Schema
-from kgsynth.verify import check
-from tests.verify.conftest import thing_graph
+from kgsynth.nlp.facts import TextFacts
+from kgsynth.verify import Checker, check
+from tests.verify.conftest import found_mention, thing_graph
 
 SCHEMA = Schema(
     name="people",
@@ -23,6 +24,7 @@ SCHEMA = Schema(
         RelationType(name="location"),
         RelationType(name="author"),
         RelationType(name="mediaType", label="media type"),
+        RelationType(name="nationality"),
     ),
 )
 NAMES = {
@@ -39,6 +41,7 @@ NAMES = {
     "book": "The Ram Rebellion",
     "flint": "Eric Flint",
     "cover": "Hardcover",
+    "usa": "United States",
 }
 FACTS = (
     ("shepard", "awards", "medal"),
@@ -49,6 +52,7 @@ FACTS = (
     ("institute", "campus", "road"),
     ("book", "author", "flint"),
     ("book", "mediaType", "cover"),
+    ("shepard", "nationality", "usa"),
 )
 
 
@@ -88,3 +92,21 @@ def test_claims_reading_a_kind_noun_with_no_name_after_it_is_still_a_relation_wo
     )
     assert result.status == "not_fully_supported"
     assert '"mission"' in result.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("Alan Shepard is an American national.", [("Alan Shepard", "nationality", "American")]),
+        ("Alan Shepard was an American test pilot.", []),  # "American" only says what kind of pilot
+    ],
+)
+def test_claims_reading_a_demonym_before_a_common_noun_is_no_claim_about_the_place(people, text, claims):
+    store, pipeline, _ = people
+    facts = TextFacts(
+        text=text,
+        mentions=(found_mention("Alan Shepard", text), found_mention("American", text, method="ner:NORP")),
+        sentences=((0, len(text)),),
+    )
+    read = Checker(store, SCHEMA, pipeline).reader.read(facts)
+    assert [(c.subject.text, c.predicate, c.object.text) for c in read.claims] == claims
