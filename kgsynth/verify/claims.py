@@ -674,12 +674,14 @@ class ClaimReader:
         return re.sub(r"[^a-z0-9]", "", relation_label(relation)) if relation is not None else key
 
     def _related(self, a: tuple[str, ...], b: tuple[str, ...]) -> list[Relation]:
-        """Facts between any entity ``a`` may name and any ``b`` may name; one per direction and predicate."""
+        """Facts between any entity ``a`` may name and any ``b`` may name; one per direction and predicate.
+
+        Two mentions of one entity may be related too: a fact can link an entity to itself
+        ("X's full name is X").
+        """
         seen: set[tuple[str, str, str]] = set()
         unique = []
         for s, o in itertools.product(a, b):
-            if s == o:
-                continue
             for relation in self.checker.between(s, o):
                 key = (relation.subject, relation.object, relation.predicate)
                 if key not in seen:
