@@ -53,7 +53,9 @@ entity, and a definite noun phrase ("The country's leader is ...", "The memorial
 designed by ...") for the earlier entity its name or the graph points to (``anaphora.py``);
 a reference by a relation's word ("The campus is located in X") also speaks of that relation.
 The topic a pronoun stands for is the first entity of the previous sentence, or the one
-that sentence's own leading pronoun stood for.
+that sentence's own leading pronoun stood for; when the graph relates the topic to nothing
+the sentence names, but relates another earlier entity to something it does, the pronoun
+stands for that entity.
 The word right after a number a claim reads ("3500.0 metres") is that number's unit, not
 a relation word no claim reads.
 
@@ -344,7 +346,8 @@ class ClaimReader:
         facts, sentence = found.facts, found.sentence
         self._absorb_qualifiers(found)
         plain = masked(facts.text, sentence, facts.mentions)
-        found.refer_back(topic, plain)
+        if _PRONOUN.search(plain):
+            found.refer_back(self._pronoun_referent(found, topic, earlier), plain)
         unreferred = plain
         plain = self._refer_definite(found, plain, earlier)
         proposals = sorted(
@@ -374,6 +377,25 @@ class ClaimReader:
         if len(sentence.mentions) >= 2:
             result.uncovered.extend(found.linked[m] for m in sentence.mentions if m not in covered)
         result.unread.extend(self._unread(found, plain, signals))
+
+    def _pronoun_referent(self, found: _Found, topic: int | None, earlier: list[int]) -> int | None:
+        """What the sentence's pronoun stands for: the topic, unless the graph relates the topic to
+        nothing the sentence names and relates another earlier entity to something it does ("The
+        ethnic group of Ireland is White people, where A Long Long Way comes from. It was followed
+        by The Secret Scripture": "It" is the book)."""
+        here = [c for m in found.sentence.mentions for c in found.candidates[m]]
+        if topic is None or not here:
+            return topic
+
+        def related(index: int) -> bool:
+            return any(
+                c != e and self.checker.between(e, c) for e in found.candidates[index] for c in here
+            )
+
+        if related(topic):
+            return topic
+        others = (m for m in earlier if m != topic and not found.names(found.linked[m].entity_id))
+        return next((m for m in others if related(m)), topic)
 
     def _refer_definite(self, found: _Found, plain: str, earlier: list[int]) -> str:
         """Resolve "the country", "the memorial" to an earlier entity (``anaphora.py``); blank the noun."""

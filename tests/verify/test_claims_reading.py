@@ -25,6 +25,10 @@ SCHEMA = Schema(
         RelationType(name="author"),
         RelationType(name="mediaType", label="media type"),
         RelationType(name="nationality"),
+        RelationType(name="ethnicGroup", label="ethnic group"),
+        RelationType(name="country"),
+        RelationType(name="followedBy", label="followed by"),
+        RelationType(name="publisher"),
     ),
 )
 NAMES = {
@@ -42,6 +46,11 @@ NAMES = {
     "flint": "Eric Flint",
     "cover": "Hardcover",
     "usa": "United States",
+    "ireland": "Ireland",
+    "white": "White people",
+    "novel": "A Long Long Way",
+    "sequel": "The Secret Scripture",
+    "faber": "Faber and Faber",
 }
 FACTS = (
     ("shepard", "awards", "medal"),
@@ -53,6 +62,10 @@ FACTS = (
     ("book", "author", "flint"),
     ("book", "mediaType", "cover"),
     ("shepard", "nationality", "usa"),
+    ("ireland", "ethnicGroup", "white"),
+    ("novel", "country", "ireland"),
+    ("novel", "followedBy", "sequel"),
+    ("sequel", "publisher", "faber"),
 )
 
 
@@ -76,6 +89,9 @@ def people(tmp_path_factory):
         "Acharya Institute is a college in Bangalore. The campus is located in Soldevanahalli Road.",
         # Hardcover is said of the book of the sentence before: the graph and "media type" tell.
         "The Ram Rebellion was written by Eric Flint and sold well. The media type was Hardcover.",
+        # "It" is the novel the graph follows by The Secret Scripture, not Ireland, the topic.
+        "Ireland, where White people are an ethnic group, is where A Long Long Way comes from. "
+        "It was followed by The Secret Scripture, which is published by Faber and Faber.",
     ],
 )
 def test_claims_reading_supports_a_text_read_in_full(people, text):
