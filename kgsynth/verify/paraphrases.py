@@ -74,6 +74,8 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "retirement": ("retired",),
     "selected": ("chosen", "selection"),
     "motto": ("slogan",),
+    "champions": ("won", "winners", "winner", "champion", "title holders"),
+    "native": ("known as", "called", "locally"),
     "capital": ("capital city",),
     "currency": ("money",),
     "religion": ("religious",),
