@@ -56,7 +56,7 @@ class FactChecker:
         self.schema = schema
         self._relations = {r.name: r for r in schema.relation_types}
         self._entity_type = entity_type or self._type_from_store
-        self._pairs_cache: OrderedDict[Pair, list[Relation]] = OrderedDict()
+        self._pairs_cache: OrderedDict[Pair, tuple[Relation, ...]] = OrderedDict()
         self._inverses: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------ public
@@ -148,7 +148,7 @@ class FactChecker:
         positive, negative = self.facts(subject, predicate, object_)
         return bool(positive or negative)
 
-    def between(self, a: str, b: str) -> list[Relation]:
+    def between(self, a: str, b: str) -> tuple[Relation, ...]:
         """Every stored fact linking ``a`` and ``b``, either direction, either polarity."""
         key = (a, b) if a <= b else (b, a)
         hit = self._cached(key)
@@ -156,7 +156,8 @@ class FactChecker:
             found = self.store.relations(subject=a, object=b)
             if a != b:
                 found += self.store.relations(subject=b, object=a)
-            hit = self._remember(key, sorted(found, key=lambda r: (r.predicate, r.subject, r.negated)))
+            # A tuple: most pairs are unrelated, and every empty one is the same object.
+            hit = self._remember(key, tuple(sorted(found, key=lambda r: (r.predicate, r.subject, r.negated))))
         return hit
 
     def two_hop_path(
@@ -180,13 +181,13 @@ class FactChecker:
         return ()
 
     # ------------------------------------------------------------------ steps
-    def _cached(self, key: Pair) -> list[Relation] | None:
+    def _cached(self, key: Pair) -> tuple[Relation, ...] | None:
         hit = self._pairs_cache.get(key)
         if hit is not None:
             self._pairs_cache.move_to_end(key)
         return hit
 
-    def _remember(self, key: Pair, found: list[Relation]) -> list[Relation]:
+    def _remember(self, key: Pair, found: tuple[Relation, ...]) -> tuple[Relation, ...]:
         self._pairs_cache[key] = found
         if len(self._pairs_cache) > _CACHE_SIZE:
             self._pairs_cache.popitem(last=False)

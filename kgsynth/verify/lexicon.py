@@ -32,6 +32,8 @@ from kgsynth.verify.paraphrases import PARAPHRASES
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: Distinct text words whose possible relations are remembered (the cache is cleared beyond).
+_TOKEN_CACHE_SIZE = 100_000
 #: Words that say nothing about which relation is meant.
 GENERIC_WORDS = frozenset(
     {
@@ -88,6 +90,15 @@ class RelationLexicon:
                 self._by_first_word.setdefault(words[0], []).append((words, name))
         # Compiled once here, so checking never pays for it.
         self._mention_finders = {name: self._mention_finder(name) for name in self.phrases}
+        self._starts: dict[str, tuple[str, ...]] = {}
+        self._unfiltered: set[str] = set()
+        for name in self.phrases:
+            starts = {*self.stems[name], *(p.split()[0] for p in self.phrases[name])}
+            if all(_WORD.fullmatch(word) for word in starts):
+                self._starts[name] = tuple(sorted(starts))
+            else:
+                self._unfiltered.add(name)
+        self._by_token: dict[str, tuple[str, ...]] = {}
         for name in self.phrases:
             self.finder(name)
 
@@ -114,18 +125,43 @@ class RelationLexicon:
 
     def mentioned(self, text: str) -> frozenset[str]:
         """Relations whose phrase or label stem occurs in ``text`` (mask entity names out first)."""
-        lowered = text.lower()
-        return frozenset(name for name, pattern in self._mention_finders.items() if pattern.search(lowered))
+        return frozenset(self.signals(text))
 
     def signals(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """Where in ``text`` each relation is spoken of (the spans ``mentioned`` finds), by relation."""
         lowered = text.lower()
+        at = self._where_possible(lowered)
         found: dict[str, list[tuple[int, int]]] = {}
         for name, pattern in self._mention_finders.items():
-            spans = [m.span() for m in pattern.finditer(lowered)]
+            if name in self._unfiltered:
+                spans = [m.span() for m in pattern.finditer(lowered)]
+            else:
+                spans = _spans_at(pattern, lowered, at.get(name, ()))
             if spans:
                 found[name] = spans
         return found
+
+    def _where_possible(self, lowered: str) -> dict[str, list[int]]:
+        """Where each relation's mention pattern can match at all, so the big patterns are tried
+        there only, not at every character of the text.
+
+        A pattern matches at a word boundary, with a stem or the first word of a phrase, all made
+        of ``[a-z0-9]``; so it can only match where an ``[a-z0-9]`` run starts with one of them.
+        (Relations with words of other characters are in ``_unfiltered`` and searched in full.)
+        """
+        at: dict[str, list[int]] = {}
+        for token in _WORD.finditer(lowered):
+            word = token.group()
+            relations = self._by_token.get(word)
+            if relations is None:
+                if len(self._by_token) >= _TOKEN_CACHE_SIZE:
+                    self._by_token.clear()
+                relations = self._by_token[word] = tuple(
+                    name for name, starts in self._starts.items() if word.startswith(starts)
+                )
+            for name in relations:
+                at.setdefault(name, []).append(token.start())
+        return at
 
     def _mention_finder(self, relation: str) -> re.Pattern[str]:
         """Stems (a word starting so) or phrases (whole words) of the relation, in one pattern."""
@@ -166,6 +202,18 @@ class RelationLexicon:
             if best is not None:
                 return start, start + best[0], best[1]
         return None
+
+
+def _spans_at(pattern: re.Pattern[str], lowered: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """``pattern.finditer(lowered)``'s spans, trying only ``starts`` (ascending): the only places
+    a match can begin (see ``RelationLexicon._where_possible``); matches never overlap."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(lowered, start)) is not None:
+            spans.append(match.span())
+            end = match.end()
+    return spans
 
 
 @lru_cache(maxsize=4096)
