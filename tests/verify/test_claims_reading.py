@@ -51,6 +51,7 @@ NAMES = {
     "novel": "A Long Long Way",
     "sequel": "The Secret Scripture",
     "faber": "Faber and Faber",
+    "dimitra": "Dimitra Efxeinoupolis",
 }
 FACTS = (
     ("shepard", "awards", "medal"),
@@ -66,6 +67,7 @@ FACTS = (
     ("novel", "country", "ireland"),
     ("novel", "followedBy", "sequel"),
     ("sequel", "publisher", "faber"),
+    ("dimitra", "fullname", "dimitra"),
 )
 
 
@@ -92,6 +94,8 @@ def people(tmp_path_factory):
         # "It" is the novel the graph follows by The Secret Scripture, not Ireland, the topic.
         "Ireland, where White people are an ethnic group, is where A Long Long Way comes from. "
         "It was followed by The Secret Scripture, which is published by Faber and Faber.",
+        # A fact may link an entity to itself.
+        "The full name of Dimitra Efxeinoupolis is Dimitra Efxeinoupolis.",
     ],
 )
 def test_claims_reading_supports_a_text_read_in_full(people, text):

@@ -70,3 +70,21 @@ LEXICON = RelationLexicon(
 )
 def test_lexicon_mentioned_relations(text, relations):
     assert LEXICON.mentioned(text) == relations
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("The memorial is made of red granite.", "material"),
+        ("He served as a test pilot.", "occupation"),
+        ("The league was won by Carpi.", "champions"),
+        ("Locally it is known as Türk Şehitleri Anıtı.", "nativeName"),
+    ],
+)
+def test_lexicon_paraphrases_of_label_words_signal_the_relation(text, relation):
+    schema = Schema(
+        relation_types=tuple(
+            RelationType(name=n) for n in ("material", "occupation", "champions", "nativeName")
+        )
+    )
+    assert relation in RelationLexicon(schema).mentioned(text)
