@@ -6,9 +6,16 @@ Both must agree on what "the question names X" means, so it is defined once, bel
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: Chinese, Japanese and Korean script: names in it are matched as substrings (no word spaces).
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def fold_accents(text: str) -> str:
+    """Case-folded, accents removed ("Hüseyin Bütüner" -> "huseyin butuner"): how people respell names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def names_in(name: str, text: str) -> bool:
@@ -30,4 +37,4 @@ def names_in(name: str, text: str) -> bool:
     return False
 
 
-__all__ = ["names_in"]
+__all__ = ["fold_accents", "names_in"]

@@ -794,7 +794,10 @@ class SQLiteStore:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(f'SQLite store "{self.url}": could not {action}: {exc}') from exc
+            raise self._error(action, exc) from exc
+
+    def _error(self, action: str, exc: sqlite3.Error) -> StoreError:
+        return StoreError(f'SQLite store "{self.url}": could not {action}: {exc}')
 
     @contextmanager
     def _transaction(self, action: str) -> Iterator[None]:
@@ -815,7 +818,7 @@ class SQLiteStore:
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f'SQLite store "{self.url}": could not read: {exc}') from exc
+            raise self._error("read", exc) from exc
 
     def _fetchone(self, sql: str, params: Sequence[object]) -> tuple | None:
         with self._sql("read"):

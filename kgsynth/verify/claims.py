@@ -104,10 +104,6 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _LIST_GLUE = frozenset({"and", "or", "as", "well", "both", "either", "nor"})
 #: The word right after a number: its unit or what it counts ("3500.0 metres", "546m", "512 pages").
 _UNIT = re.compile(r" ?([a-z]+)\b")
-#: Stands in for a dropped mention: it blocks nothing (an empty span at the text's end).
-_GONE = FoundMention(
-    start=0, end=0, text="", type="", canonical="", method="dropped", sentence_start=0, sentence_end=0
-)
 _DETERMINERS = (" the", " a", " an", " its", " their", " his", " her")
 #: What may follow a type noun after a name: the end of the phrase or of the sentence.
 _PHRASE_END = re.compile(r"\s*(?:[.,;:)]|$|\s(?:and|which|who|that)\b)")
@@ -235,7 +231,10 @@ class ClaimReader:
         self.lexicon = lexicon
         self.implicit = implicit
         self.proposals = ProposalTidier(checker, lexicon)
-        self._relation_types = {r.name: r for r in checker.schema.relation_types}
+        # Relations whose labels differ only in case and spacing read alike (see ``_spoken_key``).
+        self._spoken = {
+            r.name: re.sub(r"[^a-z0-9]", "", relation_label(r)) for r in checker.schema.relation_types
+        }
         self.neighbours = NeighbourLinker(linker.store, linker, lexicon.words())
 
     def read(self, facts: TextFacts) -> TextClaims:
@@ -291,19 +290,20 @@ class ClaimReader:
         dropped: set[int],
     ) -> tuple[TextFacts, set[int]]:
         """Add the names of the anchors' graph neighbours the pipeline missed (``neighbour_find.py``)."""
-        anchors = list(dict.fromkeys(e for i, c in enumerate(candidates) if linked[i].entity_id for e in c))
-        if not anchors or not facts.sentences:
+        if not facts.sentences:
             return facts, dropped
-        around = dict.fromkeys([*anchors, *(n for a in anchors for n in self.neighbours.neighbours(a))])
-        active = [m if i not in dropped else _GONE for i, m in enumerate(mentions)]
+        anchors, around = self.neighbours.around(linked, candidates)
+        if not anchors:
+            return facts, dropped
         names = find_neighbour_names(
             facts.text,
-            active,
+            mentions,
             around,
             self.linker.names,
             self.neighbours.relation_words,
             anchors=anchors,
             unlinked=frozenset(i for i, m in enumerate(linked) if m.entity_id is None),
+            ignored=frozenset(dropped),
         )
         if not names:
             return facts, dropped
@@ -367,7 +367,6 @@ class ClaimReader:
         self._graph_guided(found, proposals, context, plain)
         if self.implicit:
             self._graph_for_the_rest(found, plain)
-        if self.implicit:
             self._earlier_subject(found, context, earlier)
         covered = self._remaining_proposals(found, proposals)
         covered |= self._as_written(found, covered)
@@ -383,14 +382,11 @@ class ClaimReader:
         nothing the sentence names and relates another earlier entity to something it does ("The
         ethnic group of Ireland is White people, where A Long Long Way comes from. It was followed
         by The Secret Scripture": "It" is the book)."""
-        here = [c for m in found.sentence.mentions for c in found.candidates[m]]
-        if topic is None or not here:
+        if topic is None or not found.sentence.mentions:
             return topic
 
         def related(index: int) -> bool:
-            return any(
-                c != e and self.checker.between(e, c) for e in found.candidates[index] for c in here
-            )
+            return any(self._relates_to_sentence(found, e) for e in found.candidates[index])
 
         if related(topic):
             return topic
@@ -410,14 +406,11 @@ class ClaimReader:
             entity = found.linked[m].entity_id
             if entity is not None and entity not in by_entity and not found.names(entity):
                 by_entity[entity] = m
-        here = [c for m in found.sentence.mentions for c in found.candidates[m]]
-
-        def related(entity: str) -> bool:
-            return any(c != entity and self.checker.between(entity, c) for c in here)
-
         offset = found.sentence.start
         for reference in references:
-            entity = resolve_reference(reference, list(by_entity), self.linker.names, related)
+            entity = resolve_reference(
+                reference, list(by_entity), self.linker.names, lambda e: self._relates_to_sentence(found, e)
+            )
             if entity is None:
                 continue
             found.refer(by_entity[entity], reference.start, reference.end, "definite")
@@ -632,12 +625,9 @@ class ClaimReader:
             if any(start < e and s < end for s, e in read):
                 continue
             plain = facts.text[start:end]
-            unread += [
-                w
-                for spans in self.lexicon.signals(plain).values()
-                for a, b in spans
-                if (w := plain[a:b].strip()) and not w[0].isupper()
-            ]
+            unread += _relation_words(
+                plain, (span for spans in self.lexicon.signals(plain).values() for span in spans)
+            )
         return unread
 
     def _unread(self, found: _Found, plain: str, signals: dict[str, list[tuple[int, int]]]) -> list[str]:
@@ -657,15 +647,13 @@ class ClaimReader:
         explained |= {(c.start - offset, c.end - offset) for c in found.claims.values()}
         explained |= _units(plain, found.claims.values(), offset)
         explained |= _type_nouns(plain, signals, found)
-        words = {
-            plain[a:b].strip()
+        unexplained = (
+            (a, b)
             for spans in signals.values()
             for a, b in spans
             if not any(a < e and s < b for s, e in explained)
-        }
-        # A capitalised word is part of a name the pipeline did not find ("United States Navy"),
-        # not a relation word.
-        return sorted(w for w in words if w and not w[0].isupper())
+        )
+        return sorted(set(_relation_words(plain, unexplained)))
 
     # ------------------------------------------------------------------ helpers
     def _phrase_between(
@@ -685,6 +673,14 @@ class ClaimReader:
             self.lexicon.finder(r).search(between.lower()) for r in self.lexicon.phrases if r not in same
         )
 
+    def _relates_to_sentence(self, found: _Found, entity: str) -> bool:
+        """Whether the graph relates ``entity`` to any other entity the sentence's mentions may name."""
+        return any(
+            c != entity and self.checker.between(entity, c)
+            for m in found.sentence.mentions
+            for c in found.candidates[m]
+        )
+
     def _relation_key(self, predicate: str) -> str:
         return min([predicate, *self.checker.inverses(predicate)])
 
@@ -692,8 +688,7 @@ class ClaimReader:
         """One key for relations a text cannot tell apart: inverses, and relations whose labels
         differ only in case and spacing (DBpedia's ``fullname`` and ``fullName``)."""
         key = self._relation_key(predicate)
-        relation = self._relation_types.get(key)
-        return re.sub(r"[^a-z0-9]", "", relation_label(relation)) if relation is not None else key
+        return self._spoken.get(key, key)
 
     def _related(self, a: tuple[str, ...], b: tuple[str, ...]) -> list[Relation]:
         """Facts between any entity ``a`` may name and any ``b`` may name; one per direction and predicate.
@@ -725,6 +720,12 @@ def _demonym_adjectives(
         if link.method.startswith("neighbour:place") and following and following[1] not in relation_words:
             dropped.add(i)
     return dropped
+
+
+def _relation_words(plain: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """The words at ``spans``, without capitalised ones: a capitalised word is part of a name the
+    pipeline did not find ("United States Navy"), not a relation word."""
+    return [w for a, b in spans if (w := plain[a:b].strip()) and not w[0].isupper()]
 
 
 def _incomplete(result: TextClaims) -> bool:

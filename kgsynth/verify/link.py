@@ -24,13 +24,13 @@ which the fact checker needs for domain/range checks.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from kgsynth.model import ROOT_TYPE, EntityMatch, LinkedMention, Schema, normalise_name
+from kgsynth.names import fold_accents
 from kgsynth.nlp.facts import FoundMention
 from kgsynth.store.base import GraphStore
 from kgsynth.verify.literals import literal_forms
@@ -191,5 +191,4 @@ class StoreLinker:
 
 def _fold(name: str) -> str:
     """Case-folded, accents removed: "Hüseyin Bütüner" -> "huseyin butuner"."""
-    decomposed = unicodedata.normalize("NFKD", normalise_name(name))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_accents(normalise_name(name))

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from kgsynth.names import fold_accents
 from kgsynth.nlp.facts import FoundMention
 
 logger = logging.getLogger(__name__)
@@ -51,15 +51,9 @@ class FoundName:
     enclosed: tuple[int, ...]
 
 
-def fold_word(word: str) -> str:
-    """One word case-folded with its accents removed ("Güner" -> "guner")."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def name_words(name: str) -> tuple[str, ...]:
     """The folded words a name is matched by ("Bread, almonds & olive oil" -> bread almonds olive oil)."""
-    tokens = [(fold_word(m.group()), m.span()) for m in _TOKEN.finditer(name)]
+    tokens = [(fold_accents(m.group()), m.span()) for m in _TOKEN.finditer(name)]
     return tuple(word for word, _ in _matched_words(tokens))
 
 
@@ -76,7 +70,7 @@ def _matched_words(tokens: list[tuple[str, tuple[int, int]]]) -> list[tuple[str,
             out[-1] = (out[-1][0] + word, (out[-1][1][0], span[1]))
         else:
             out.append((word, span))
-        letters = single or (letters and single)
+        letters = single
     return out
 
 
@@ -87,7 +81,7 @@ class TextWords:
         self.spans: list[tuple[int, int]] = []
         self.words: list[str] = []
         self.where: dict[str, list[int]] = {}
-        tokens = [(fold_word(m.group()), m.span()) for m in _TOKEN.finditer(text)]
+        tokens = [(fold_accents(m.group()), m.span()) for m in _TOKEN.finditer(text)]
         for word, span in _matched_words(tokens):
             self.where.setdefault(word, []).append(len(self.words))
             self.words.append(word)
@@ -120,6 +114,7 @@ def find_neighbour_names(
     *,
     anchors: Iterable[str] = (),
     unlinked: frozenset[int] = frozenset(),
+    ignored: frozenset[int] = frozenset(),
 ) -> list[FoundName]:
     """Names of ``neighbours`` found in ``text`` where they neither cut through nor sit inside a mention.
 
@@ -127,6 +122,7 @@ def find_neighbour_names(
     A name "<head> of <anchor's name>" is also found as its head ("Prime Minister" of "Prime
     Minister of Azerbaijan" in a text about Azerbaijan). A mention in ``unlinked`` (names no
     graph entity) may be cut through: the graph's name is the better reading of that stretch.
+    Mentions in ``ignored`` (already dropped) are not there at all.
     """
     index = TextWords(text)
     qualifiers = {name_words(n) for a in anchors for n in names(a)}
@@ -141,7 +137,7 @@ def find_neighbour_names(
     for start, end, entity in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2])):
         if any(start < e and s < end for s, e in taken):
             continue
-        enclosed = _enclosed(mentions, start, end, unlinked)
+        enclosed = _enclosed(mentions, start, end, unlinked, ignored)
         if enclosed is None:
             continue
         taken.append((start, end))
@@ -167,13 +163,13 @@ def _searchable(words: tuple[str, ...], ignored_words: frozenset[str]) -> bool:
 
 
 def _enclosed(
-    mentions: Sequence[FoundMention], start: int, end: int, unlinked: frozenset[int]
+    mentions: Sequence[FoundMention], start: int, end: int, unlinked: frozenset[int], ignored: frozenset[int]
 ) -> tuple[int, ...] | None:
     """The mentions inside ``start:end`` (or unlinked ones overlapping it); None when another mention
     overlaps it only in part or holds it."""
     inside = []
     for i, mention in enumerate(mentions):
-        if mention.end <= start or end <= mention.start:
+        if i in ignored or mention.end <= start or end <= mention.start:
             continue
         inner = start <= mention.start and mention.end <= end and (mention.start, mention.end) != (start, end)
         if inner or i in unlinked:

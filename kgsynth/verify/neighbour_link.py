@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
 from kgsynth.model import LinkedMention
+from kgsynth.names import fold_accents
 from kgsynth.nlp.facts import FoundMention
 from kgsynth.store.base import GraphStore
 from kgsynth.verify.link import MAX_CANDIDATES, StoreLinker
@@ -68,9 +68,7 @@ NUMBER_WORDS = frozenset(
 def fold(text: str) -> str:
     """Lower case, accents and punctuation removed, single spaces: "Atatürk Monument (İzmir)" ->
     "ataturk monument izmir"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.split(plain)).strip()
+    return " ".join(_NON_WORD.split(fold_accents(text))).strip()
 
 
 def initials(name: str) -> set[str]:
@@ -112,8 +110,7 @@ class NeighbourLinker:
         unlinked = [i for i, m in enumerate(linked) if m.entity_id is None and m.method != "pronoun"]
         if not unlinked:
             return set()
-        anchors = list(dict.fromkeys(e for i, c in enumerate(candidates) if linked[i].entity_id for e in c))
-        around = list(dict.fromkeys([*anchors, *(n for a in anchors for n in self.neighbours(a))]))
+        _, around = self.around(linked, candidates)
         dropped: set[int] = set()
         for i in unlinked:
             mention = mentions[i]
@@ -130,6 +127,15 @@ class NeighbourLinker:
             elif self._says_how(mention.text):
                 dropped.add(i)
         return dropped
+
+    def around(
+        self, linked: Sequence[LinkedMention], candidates: Sequence[tuple[str, ...]]
+    ) -> tuple[list[str], list[str]]:
+        """The text's anchors (every entity a linked mention may name) and, after them, the anchors
+        with their graph neighbours: where a name the store lookup missed may be looked for."""
+        anchors = list(dict.fromkeys(e for i, c in enumerate(candidates) if linked[i].entity_id for e in c))
+        around = list(dict.fromkeys([*anchors, *(n for a in anchors for n in self.neighbours(a))]))
+        return anchors, around
 
     def neighbours(self, entity_id: str) -> tuple[str, ...]:
         """The entities one fact away from ``entity_id`` (at most ``limit``), cached."""
