@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite: installs kgsynth with its dev extras into ./.venv and the Cypher
-# linter (Neo4j's own parser, run under Node) into tests/store/cypher, lints, then runs pytest.
+# The whole test suite: installs kgsynth with its dev extras into ./.venv, the Cypher linter
+# (Neo4j's own parser, run under Node) into tests/store/cypher, and the Neo4j 5.26 server jars
+# from Maven Central into tests/neo4j/lib (the suite starts that server itself); lints, then
+# runs pytest. In CI (CI=true) a Neo4j that cannot be had fails the run instead of skipping.
 source "$(dirname "$0")/_venv.sh" dev
 if [ -f tests/store/cypher/package-lock.json ]; then
   npm ci --prefix tests/store/cypher --no-audit --no-fund --loglevel=error
+fi
+if command -v mvn >/dev/null && command -v java >/dev/null; then
+  echo "resolving the Neo4j server jars (tests/neo4j/pom.xml)" >&2
+  mvn -q -B -f tests/neo4j/pom.xml dependency:copy-dependencies
+elif [ "${CI:-}" = "true" ]; then
+  echo "Error: CI needs Java 17 and Maven to run the Neo4j leg of the tests" >&2
+  exit 1
+fi
+if [ "${CI:-}" = "true" ]; then
+  export KGSYNTH_REQUIRE_NEO4J=1
 fi
 .venv/bin/ruff check kgsynth tests scripts
 .venv/bin/lint-imports --config pyproject.toml

@@ -67,3 +67,22 @@ def aspirin_treats_headache(aspirin: Entity, headache: Entity) -> Relation:
 @pytest.fixture
 def small_batch(aspirin: Entity, headache: Entity, aspirin_treats_headache: Relation) -> GraphBatch:
     return GraphBatch(entities=(aspirin, headache), relations=(aspirin_treats_headache,))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which Neo4j the Neo4j leg ran against (its version as the server reports it)."""
+    from tests.store.neo4j_env import neo4j_connection
+
+    connection = neo4j_connection()
+    if connection is None:
+        terminalreporter.write_line("neo4j: no Neo4j server was used in this run")
+        return
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(connection.uri, auth=(connection.user, connection.password)) as driver:
+        records, _, _ = driver.execute_query("CALL dbms.components() YIELD name, versions, edition")
+    for record in records:
+        terminalreporter.write_line(
+            f"neo4j: ran {record['name']} {', '.join(record['versions'])} {record['edition']} "
+            f"at {connection.uri} (from {connection.origin})"
+        )
