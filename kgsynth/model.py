@@ -277,7 +277,9 @@ class RelationType(_Frozen):
 
 
 #: Names the stores use for their own nodes and edges; an ontology may not reuse them.
-RESERVED_NAMES = frozenset({"Entity", "Document", "Chunk", "KgsynthMeta", "MENTIONS", "HAS_CHUNK"})
+RESERVED_NAMES = frozenset(
+    {"Entity", "Document", "Chunk", "KgsynthMeta", "DocumentFacts", "MENTIONS", "HAS_CHUNK"}
+)
 
 
 class Schema(_Frozen):

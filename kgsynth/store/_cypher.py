@@ -9,6 +9,7 @@ Layout of a kgsynth graph in Neo4j (labels and types other than ontology names c
     (:Document)-[:MENTIONS {id, chunk_id, start, end, text, sentence}]->(:Entity)
     (:Entity)-[:<relation> {id, negated, hedged, confidence, ev_*}]->(:Entity)
     (:KgsynthMeta {key: 'schema', json})
+    (:DocumentFacts {document_id, keys})               keys: "<predicate>\x1f<relation id>" per fact
 
 ``alias_keys`` runs parallel to ``aliases`` (``model.normalise_name`` of each), and
 ``name_keys`` joins the normalised name and aliases between ``NAME_KEY_SEPARATOR`` marks, so
@@ -16,7 +17,14 @@ an exact name-or-alias lookup is one ``CONTAINS`` served by a text index (a trig
 Neo4j 5, which also serves the trigram probes of fuzzy lookup). Evidence is stored as
 parallel lists on the relationship (``ev_keys`` holds ``Evidence.key``; ``""`` and ``-1`` stand
 for a missing chunk id or offset, because Neo4j lists cannot hold nulls), so no APOC is needed
-to merge it.
+to merge it. A relationship cannot be indexed by the values of a list it holds, so each
+document's ``DocumentFacts`` node lists the relations its evidence supports: deleting a document
+then seeks those relations by type and id instead of scanning every relationship.
+
+Every uniqueness key is backed by a constraint (Neo4j 5 has relationship uniqueness
+constraints in the community edition too): it is what keeps concurrent writers (several
+``build --shard i/N`` processes) from creating the same node or edge twice, and what lets
+``MERGE`` seek instead of scan.
 
 Labels and relationship types must be inlined in Cypher; they are only ever inlined by the
 functions below, which check the name against the registered schema first and backtick-quote
@@ -38,13 +46,22 @@ SCHEMA_KEY = "schema"
 NAME_KEY_SEPARATOR = "\x1f"
 #: Rows per ``UNWIND``: big enough to amortise a round trip, small enough for one transaction's memory.
 ROWS_PER_STATEMENT = 1000
+#: Separates predicate and relation id in ``DocumentFacts.keys``.
+FACT_KEY_SEPARATOR = "\x1f"
+#: Longest ``name_keys`` (UTF-16 units) the text index takes: Lucene refuses a term over 32,766
+#: UTF-8 bytes, and one unit is at most 3 bytes. Aliases past it are kept but not looked up.
+MAX_NAME_KEYS = 10_000
+#: Longest entity id the uniqueness constraint's range index takes (8 KB keys; 4 bytes a char).
+MAX_INDEXED_ID = 2_000
+#: Prefix of every index and constraint kgsynth creates, so ``clear`` drops exactly those.
+SCHEMA_PREFIX = "kgsynth_"
 
 # fmt: off
 #: Every property key the statements read or write (and map keys of ``$rows``), for the linter.
 PROPERTY_KEYS = (
     "alias_keys", "aliases", "chunk_id", "confidence", "document_id", "end", "entity_id",
     "ev_chunks", "ev_docs", "ev_ends", "ev_extractors", "ev_keys", "ev_sentences", "ev_starts",
-    "hedged", "id", "json", "key", "metadata", "name", "name_key", "name_keys", "negated",
+    "hedged", "id", "json", "key", "keys", "metadata", "name", "name_key", "name_keys", "negated",
     "object", "sentence", "source", "start", "subject", "text", "type",
 )
 # fmt: on
@@ -102,6 +119,15 @@ CONSTRAINTS = (
         "constraint_meta_key",
         "CREATE CONSTRAINT kgsynth_meta_key IF NOT EXISTS FOR (n:KgsynthMeta) REQUIRE n.key IS UNIQUE",
     ),
+    (
+        "constraint_document_facts",
+        "CREATE CONSTRAINT kgsynth_document_facts IF NOT EXISTS "
+        "FOR (n:DocumentFacts) REQUIRE n.document_id IS UNIQUE",
+    ),
+    (
+        "constraint_mention_id",
+        "CREATE CONSTRAINT kgsynth_mention_id IF NOT EXISTS FOR ()-[m:MENTIONS]-() REQUIRE m.id IS UNIQUE",
+    ),
 )
 
 INDEXES = (
@@ -116,31 +142,66 @@ INDEXES = (
 )
 
 
-def entity_name_index(schema: Schema, type_name: str) -> str:
-    """Range index on ``name`` for entities of one type."""
-    label = entity_label(schema, type_name)
-    return f"CREATE INDEX `kgsynth_type_{type_name}_name` IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+def relation_id_constraint(schema: Schema, predicate: str) -> str:
+    """Uniqueness of ``id`` for relationships of one type.
 
-
-def relation_id_index(schema: Schema, predicate: str) -> str:
-    """Range index on ``id`` for relationships of one type: serves keyset paging in id order."""
+    Its index serves ``MERGE`` by id, lookups by id and keyset paging in id order; the
+    constraint stops two concurrent writers from creating the same relation twice.
+    """
     rel_type = relationship_type(schema, predicate)
-    return f"CREATE INDEX `kgsynth_rel_{predicate}_id` IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.id)"
+    return (
+        f"CREATE CONSTRAINT `kgsynth_rel_{predicate}_id_unique` IF NOT EXISTS "
+        f"FOR ()-[r:{rel_type}]-() REQUIRE r.id IS UNIQUE"
+    )
 
 
 def schema_statements(schema: Schema) -> list[tuple[str, str]]:
     """(name, cypher) of every constraint and index ``schema`` needs, in creation order."""
     statements = [*CONSTRAINTS, *INDEXES]
     statements += [
-        (f"index_type_name[{t.name}]", entity_name_index(schema, t.name)) for t in schema.entity_types
-    ]
-    statements += [
-        (f"index_relation_id[{r.name}]", relation_id_index(schema, r.name)) for r in schema.relation_types
+        (f"constraint_relation_id[{r.name}]", relation_id_constraint(schema, r.name))
+        for r in schema.relation_types
     ]
     return statements
 
 
+# What clear() drops: only the indexes and constraints kgsynth created (named with its prefix).
+KGSYNTH_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH $prefix RETURN name ORDER BY name"
+KGSYNTH_INDEXES = (
+    "SHOW INDEXES YIELD name, owningConstraint "
+    "WHERE name STARTS WITH $prefix AND owningConstraint IS NULL RETURN name ORDER BY name"
+)
+
+
+def drop_constraint(name: str) -> str:
+    """Drop the constraint ``name`` (one of ours: names are checked by the caller)."""
+    return f"DROP CONSTRAINT {_quoted_schema_name(name)} IF EXISTS"
+
+
+def drop_index(name: str) -> str:
+    """Drop the index ``name`` (one of ours: names are checked by the caller)."""
+    return f"DROP INDEX {_quoted_schema_name(name)} IF EXISTS"
+
+
+def _quoted_schema_name(name: str) -> str:
+    if not name.startswith(SCHEMA_PREFIX) or "`" in name:
+        raise SchemaError(f'"{name}" is not the name of an index or constraint kgsynth created.')
+    return f"`{name}`"
+
+
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+HOME_DATABASE = "CALL db.info() YIELD name RETURN name"
+
+# Indexes earlier kgsynth versions made that a constraint now replaces (the per-type id index
+# blocks the id uniqueness constraint on the same key) or that nothing reads (per-type name).
+OUTDATED_INDEXES = """
+SHOW INDEXES YIELD name, owningConstraint
+WHERE owningConstraint IS NULL AND name STARTS WITH $prefix
+  AND (name ENDS WITH '_id' AND name STARTS WITH $prefix + 'rel_'
+       OR name ENDS WITH '_name' AND name STARTS WITH $prefix + 'type_')
+RETURN name ORDER BY name
+"""
 
 # Relationship types in use, so iter_relations also finds relations written under no schema.
 RELATIONSHIP_TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name"
@@ -173,6 +234,16 @@ MERGE (d)-[:HAS_CHUNK]->(c)
 """
 
 
+# Each document's list of the facts its evidence supports (see the module docstring).
+UPSERT_DOCUMENT_FACTS = """
+UNWIND $rows AS row
+MERGE (x:DocumentFacts {document_id: row.document_id})
+SET x.keys = coalesce(x.keys, [])
+WITH x, row
+SET x.keys = x.keys + [key IN row.keys WHERE NOT key IN x.keys]
+"""
+
+
 def remove_entity_label(schema: Schema, type_name: str) -> str:
     """Drop the label of the type an entity had before a later write changed it."""
     return f"""
@@ -186,7 +257,8 @@ def upsert_entities(schema: Schema, type_name: str) -> str:
     """Merge entities of one type: type and name of the later write win, aliases are united.
 
     Aliases keep the order they were first written in; ``name_keys`` is rebuilt from the
-    united ``alias_keys`` so exact lookups see every alias.
+    united ``alias_keys`` so exact lookups see every alias, up to ``$max_keys`` characters (the
+    text index refuses longer values; a name or alias past it is stored but not looked up).
     """
     return f"""
 UNWIND $rows AS row
@@ -197,8 +269,11 @@ WITH e, row, stored, stored_keys,
      [i IN range(0, size(row.aliases) - 1) WHERE NOT row.aliases[i] IN stored] AS fresh
 SET e.aliases = stored + [i IN fresh | row.aliases[i]],
     e.alias_keys = stored_keys + [i IN fresh | row.alias_keys[i]]
-SET e.name_keys = reduce(keys = $separator + row.name_key + $separator,
-                         key IN e.alias_keys | keys + key + $separator)
+SET e.name_keys = reduce(
+    keys = CASE WHEN size(row.name_key) + 2 <= $max_keys
+                THEN $separator + row.name_key + $separator ELSE '' END,
+    key IN e.alias_keys |
+    CASE WHEN size(keys) + size(key) + 2 <= $max_keys THEN keys + key + $separator ELSE keys END)
 """
 
 
@@ -225,7 +300,9 @@ MATCH (s:Entity {{id: row.subject}})
 MATCH (o:Entity {{id: row.object}})
 MERGE (s)-[r:{relationship_type(schema, predicate)} {{id: row.id}}]->(o)
 ON CREATE SET r.negated = row.negated, r.hedged = row.hedged, r.confidence = row.confidence
-ON MATCH SET r.hedged = r.hedged AND row.hedged,
+ON MATCH SET r.negated = row.negated
+WITH r, row
+SET r.hedged = r.hedged AND row.hedged,
     r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END
 WITH r, row, coalesce(r.ev_keys, []) AS stored
 WITH r, row, [i IN range(0, size(row.ev_keys) - 1) WHERE NOT row.ev_keys[i] IN stored] AS fresh
@@ -243,19 +320,43 @@ SET r.ev_keys = coalesce(r.ev_keys, []) + [i IN fresh | row.ev_keys[i]],
 
 DOCUMENT_EXISTS = "MATCH (d:Document {id: $document_id}) RETURN count(d) AS n"
 
-# Relations all of whose evidence is from the document go; their endpoints may become orphans.
-DELETE_RELATIONS_OF_DOCUMENT = """
-MATCH (s:Entity)-[r]->(o:Entity)
-WHERE $document_id IN r.ev_docs AND all(doc IN r.ev_docs WHERE doc = $document_id)
+DOCUMENT_FACTS = "MATCH (x:DocumentFacts {document_id: $document_id}) RETURN x.keys AS keys"
+
+DELETE_DOCUMENT_FACTS = """
+MATCH (x:DocumentFacts {document_id: $document_id})
+DELETE x
+RETURN count(*) AS n
+"""
+
+
+def stored_relationship_type(predicate: str) -> str:
+    """The quoted type of relations already stored, which the registered schema may not name.
+
+    Only for names read back from our own database or our own ``DocumentFacts`` keys; the name
+    must still be one kgsynth could have written.
+    """
+    return _quoted(predicate)
+
+
+def delete_relations_of_document(predicate: str) -> str:
+    """Of the listed relations of one type, delete those all of whose evidence is from the document.
+
+    Their endpoints may become orphans, so their ids are returned as ``touched``.
+    """
+    return f"""
+MATCH (s:Entity)-[r:{stored_relationship_type(predicate)}]->(o:Entity)
+WHERE r.id IN $ids AND $document_id IN r.ev_docs AND all(doc IN r.ev_docs WHERE doc = $document_id)
 WITH s.id AS subject, o.id AS object, r, size(r.ev_docs) AS evidence
 DELETE r
 RETURN count(*) AS relations, sum(evidence) AS evidence, collect(subject) + collect(object) AS touched
 """
 
-# Relations with evidence from other documents too only lose this document's evidence.
-STRIP_DOCUMENT_EVIDENCE = """
-MATCH (:Entity)-[r]->(:Entity)
-WHERE $document_id IN r.ev_docs
+
+def strip_document_evidence(predicate: str) -> str:
+    """Of the listed relations of one type with evidence from other documents too, drop this one's."""
+    return f"""
+MATCH (:Entity)-[r:{stored_relationship_type(predicate)}]->(:Entity)
+WHERE r.id IN $ids AND $document_id IN r.ev_docs
 WITH r, [i IN range(0, size(r.ev_docs) - 1) WHERE r.ev_docs[i] <> $document_id] AS keep
 WITH r, keep, size(r.ev_docs) - size(keep) AS dropped
 SET r.ev_keys = [i IN keep | r.ev_keys[i]],
@@ -267,6 +368,7 @@ SET r.ev_keys = [i IN keep | r.ev_keys[i]],
     r.ev_extractors = [i IN keep | r.ev_extractors[i]]
 RETURN sum(dropped) AS evidence
 """
+
 
 DELETE_MENTIONS_OF_DOCUMENT = """
 MATCH (:Document {id: $document_id})-[m:MENTIONS]->(e:Entity)
@@ -406,9 +508,19 @@ ORDER BY r.id
 """
 
 
-# By id without a type: the per-type id indexes cannot serve this, so it is for small id lists.
-RELATIONS_WITH_IDS = f"""
-MATCH (s:Entity)-[r]->(o:Entity)
+def relations_with_ids(predicates: list[str]) -> str:
+    """Relations among ``$ids`` of any of ``predicates``, found by id-index seeks.
+
+    A relationship index belongs to one type, so an id lookup that does not know the type
+    names every type present: Neo4j plans the type disjunction as a union of one unique-index
+    seek per type (``tests/store/test_neo4j_plans.py`` checks it), and a seek that finds
+    nothing costs next to nothing.
+    """
+    if not predicates:
+        return "UNWIND [] AS nothing RETURN nothing AS id"
+    types = "|".join(stored_relationship_type(p) for p in predicates)
+    return f"""
+MATCH (s:Entity)-[r:{types}]->(o:Entity)
 WHERE r.id IN $ids
 RETURN {_RELATION_COLUMNS}
 ORDER BY r.id
@@ -513,6 +625,8 @@ ORDER BY predicate
 
 _CONSTANTS = {
     "await_indexes": AWAIT_INDEXES,
+    "home_database": HOME_DATABASE,
+    "outdated_indexes": OUTDATED_INDEXES,
     "relationship_types": RELATIONSHIP_TYPES,
     "read_schema": READ_SCHEMA,
     "write_schema": WRITE_SCHEMA,
@@ -523,8 +637,13 @@ _CONSTANTS = {
     "upsert_chunks": UPSERT_CHUNKS,
     "upsert_mentions": UPSERT_MENTIONS,
     "document_exists": DOCUMENT_EXISTS,
-    "delete_relations_of_document": DELETE_RELATIONS_OF_DOCUMENT,
-    "strip_document_evidence": STRIP_DOCUMENT_EVIDENCE,
+    "document_facts": DOCUMENT_FACTS,
+    "delete_document_facts": DELETE_DOCUMENT_FACTS,
+    "upsert_document_facts": UPSERT_DOCUMENT_FACTS,
+    "kgsynth_constraints": KGSYNTH_CONSTRAINTS,
+    "kgsynth_indexes": KGSYNTH_INDEXES,
+    "drop_constraint": drop_constraint("kgsynth_entity_id"),
+    "drop_index": drop_index("kgsynth_document_source"),
     "delete_mentions_of_document": DELETE_MENTIONS_OF_DOCUMENT,
     "delete_chunks_of_document": DELETE_CHUNKS_OF_DOCUMENT,
     "delete_document": DELETE_DOCUMENT,
@@ -544,7 +663,6 @@ _CONSTANTS = {
     "relations_to_object": RELATIONS_TO_OBJECT,
     "relations_to_object_limited": limited(RELATIONS_TO_OBJECT),
     "all_relations": ALL_RELATIONS,
-    "relations_with_ids": RELATIONS_WITH_IDS,
     "all_relations_limited": limited(ALL_RELATIONS),
     "neighbours_out": NEIGHBOURS_OUT,
     "neighbours_out_limited": limited(NEIGHBOURS_OUT),
@@ -575,4 +693,8 @@ def all_statements(schema: Schema) -> list[tuple[str, str]]:
         statements.append((f"relations_of_type[{name}]", relations_of_type(schema, name)))
         statements.append((f"relations_of_type_limited[{name}]", limited(relations_of_type(schema, name))))
         statements.append((f"relations_page[{name}]", relations_page(schema, name)))
+        statements.append((f"delete_relations_of_document[{name}]", delete_relations_of_document(name)))
+        statements.append((f"strip_document_evidence[{name}]", strip_document_evidence(name)))
+    names = [r.name for r in schema.relation_types]
+    statements.append(("relations_with_ids", relations_with_ids(names)))
     return statements

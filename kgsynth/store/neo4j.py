@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +30,14 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from rapidfuzz import fuzz
 
 from kgsynth.errors import (
@@ -67,7 +75,12 @@ logger = logging.getLogger(__name__)
 USER_ENV = "KGSYNTH_NEO4J_USER"
 PASSWORD_ENV = "KGSYNTH_NEO4J_PASSWORD"
 DATABASE_ENV = "KGSYNTH_NEO4J_DATABASE"
+TIMEOUT_ENV = "KGSYNTH_STORE__TIMEOUT"
 DEFAULT_USER = "neo4j"
+#: Seconds to connect to the server, or to wait for a pooled connection, before giving up.
+DEFAULT_TIMEOUT = 10.0
+#: Seconds the driver's transaction functions keep retrying deadlocks and transient errors.
+MAX_RETRY_SECONDS = 60.0
 
 #: How long ``ensure_schema`` waits for new indexes to come online before loading may start.
 INDEX_WAIT_SECONDS = 300
@@ -83,7 +96,7 @@ _T = TypeVar("_T")
 
 
 @contextmanager
-def map_driver_errors(url: str, user: str = DEFAULT_USER) -> Iterator[None]:
+def map_driver_errors(url: str, user: str = DEFAULT_USER, timeout: float | None = None) -> Iterator[None]:
     """Re-raise any Neo4j driver error as ours, saying what to fix.
 
     The one place driver exceptions are translated (like httpx's ``map_httpcore_exceptions``).
@@ -102,6 +115,12 @@ def map_driver_errors(url: str, user: str = DEFAULT_USER) -> Iterator[None]:
             f"Set {USER_ENV} and {PASSWORD_ENV} to an account of that server."
         ) from exc
     except (ServiceUnavailable, SessionExpired) as exc:
+        if timeout is not None and _timed_out(exc):
+            raise StoreConnectionError(
+                f'Neo4j at "{url}" did not answer within {timeout:g} s ({_reason(exc)}). Check that a '
+                f"Neo4j server (not another program) listens there, or raise the timeout with "
+                f"{TIMEOUT_ENV} / [store] timeout."
+            ) from exc
         raise StoreConnectionError(
             f'cannot reach Neo4j at "{url}" ({_reason(exc)}). Start the server, or point '
             "--store / KGSYNTH_STORE__URL (or KGSYNTH_NEO4J_URI) at one that runs."
@@ -119,6 +138,35 @@ def map_driver_errors(url: str, user: str = DEFAULT_USER) -> Iterator[None]:
         raise StoreConnectionError(f'cannot use Neo4j at "{url}": {_reason(exc)}') from exc
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a driver error (or any error under it) was a timeout."""
+    while exc is not None:
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+def timeout_from_env(value: float | None = None) -> float:
+    """The connection timeout: ``value`` if given, else ``KGSYNTH_STORE__TIMEOUT``, else 10 s.
+
+    Raises:
+        StoreConnectionError: the variable is not a positive number of seconds.
+    """
+    if value is not None:
+        return value
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw is None:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise StoreConnectionError(f'{TIMEOUT_ENV}="{raw}" is not a positive number of seconds.')
+    return seconds
+
+
 def _reason(exc: Exception) -> str:
     return " ".join(str(exc).split())[:400] or type(exc).__name__
 
@@ -128,7 +176,14 @@ class Neo4jStore:
 
     Credentials not given come from ``KGSYNTH_NEO4J_USER`` (default ``neo4j``) and
     ``KGSYNTH_NEO4J_PASSWORD``; the database from ``KGSYNTH_NEO4J_DATABASE`` (default: the
-    server's default database). The connection is verified on open.
+    server's home database, resolved once on open and then named in every call). The
+    connection is verified on open; connecting and waiting for a pooled connection give up
+    after ``timeout`` seconds (``KGSYNTH_STORE__TIMEOUT``, default 10).
+
+    Every uniqueness constraint is in place before the first write, so ``MERGE`` seeks an index
+    and concurrent writers (``build --shard i/N`` on several machines) cannot create a node or
+    an edge twice; deadlocks and transient errors are retried by the driver's transaction
+    functions and counted in ``transaction_retries``.
 
     Example:
         >>> with Neo4jStore("bolt://localhost:7687") as store:  # doctest: +SKIP
@@ -143,21 +198,50 @@ class Neo4jStore:
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.url = url
         self._user = user or os.environ.get(USER_ENV) or DEFAULT_USER
         secret = password if password is not None else os.environ.get(PASSWORD_ENV)
-        self._database = database or os.environ.get(DATABASE_ENV) or None
-        with map_driver_errors(url, self._user):
-            self._driver = GraphDatabase.driver(url, auth=(self._user, secret) if secret else None)
+        self._timeout = timeout_from_env(timeout)
+        self._database: str | None = database or os.environ.get(DATABASE_ENV) or None
+        #: Constraints known to exist: the base ones (None) and those of each relationship type.
+        self._constrained: set[str | None] = set()
+        self.transaction_retries = 0
+        with map_driver_errors(url, self._user, self._timeout):
+            try:
+                self._driver = GraphDatabase.driver(
+                    url,
+                    auth=(self._user, secret) if secret else None,
+                    connection_timeout=self._timeout,
+                    connection_acquisition_timeout=self._timeout,
+                    max_transaction_retry_time=MAX_RETRY_SECONDS,
+                )
+            except (ConfigurationError, ValueError) as exc:
+                raise StoreConnectionError(f'cannot use Neo4j at "{url}": {_reason(exc)}') from exc
         try:
-            with map_driver_errors(url, self._user):
+            with map_driver_errors(url, self._user, self._timeout):
                 self._driver.verify_connectivity()
+            if self._database is None:
+                self._database = self._home_database()
             self._schema = self._load_schema() or Schema()
         except BaseException:
             self._driver.close()
             raise
-        logger.debug("neo4j: connected to %s as %s", url, self._user)
+        logger.debug("neo4j: connected to %s as %s, database %s", url, self._user, self._database)
+
+    @property
+    def database(self) -> str | None:
+        """The database every statement names (the server's home database unless one was given)."""
+        return self._database
+
+    def _home_database(self) -> str:
+        """The home database of this user, asked once so that every later call can name it.
+
+        Naming the database saves the driver a round trip per transaction to resolve it, and
+        keeps every call on the same database even if the server's default changes.
+        """
+        return self._read("home_database", cypher.HOME_DATABASE)[0]["name"]
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> Neo4jStore:
@@ -177,9 +261,19 @@ class Neo4jStore:
             self._driver.close()
 
     def clear(self) -> None:
-        """Delete every node and relationship, the registered schema included (constraints stay)."""
+        """Delete every node and relationship, the registered schema, and kgsynth's indexes and constraints.
+
+        Nodes go in slices of ``CLEAR_SLICE`` per transaction; only indexes and constraints
+        named ``kgsynth_*`` are dropped, so those of other applications on the server stay.
+        """
         while self._write("clear_slice", cypher.CLEAR_SLICE, limit=CLEAR_SLICE)[0]["deleted"]:
             pass
+        prefix = {"prefix": cypher.SCHEMA_PREFIX}
+        for record in self._read("kgsynth_constraints", cypher.KGSYNTH_CONSTRAINTS, **prefix):
+            self._write("drop_constraint", cypher.drop_constraint(record["name"]))
+        for record in self._read("kgsynth_indexes", cypher.KGSYNTH_INDEXES, **prefix):
+            self._write("drop_index", cypher.drop_index(record["name"]))
+        self._constrained.clear()
         self._schema = Schema()
 
     # ------------------------------------------------------------------ schema
@@ -196,10 +290,8 @@ class Neo4jStore:
         """
         stored = self._load_schema()
         merged = stored.merge(schema) if stored is not None else schema
-        for name, statement in cypher.schema_statements(merged):
-            self._write(name, statement)
+        self._create_constraints(merged, [r.name for r in merged.relation_types])
         self._write("write_schema", cypher.WRITE_SCHEMA, key=cypher.SCHEMA_KEY, json=merged.model_dump_json())
-        self._read("await_indexes", cypher.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
         self._schema = merged
         logger.info(
             "neo4j: schema %s registered (%d entity types, %d relations)",
@@ -207,6 +299,29 @@ class Neo4jStore:
             len(merged.entity_types),
             len(merged.relation_types),
         )
+
+    def _create_constraints(self, schema: Schema, predicates: Iterable[str]) -> None:
+        """Create the base constraints and those of ``predicates`` that this store has not yet made.
+
+        Schema changes cannot share a transaction with data, so this runs before a write; each
+        statement is ``IF NOT EXISTS``, so concurrent writers creating the same one is harmless.
+        """
+        todo = sorted(p for p in set(predicates) if p not in self._constrained)
+        if None in self._constrained and not todo:
+            return
+        statements = []
+        if None not in self._constrained:
+            prefix = cypher.SCHEMA_PREFIX
+            for record in self._read("outdated_indexes", cypher.OUTDATED_INDEXES, prefix=prefix):
+                self._write("drop_index", cypher.drop_index(record["name"]))
+            statements += [*cypher.CONSTRAINTS, *cypher.INDEXES]
+        statements += [
+            (f"constraint_relation_id[{p}]", cypher.relation_id_constraint(schema, p)) for p in todo
+        ]
+        for name, statement in statements:
+            self._write(name, statement)
+        self._read("await_indexes", cypher.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
+        self._constrained.update([None, *todo])
 
     def _load_schema(self) -> Schema | None:
         records = self._read("read_schema", cypher.READ_SCHEMA, key=cypher.SCHEMA_KEY)
@@ -222,6 +337,7 @@ class Neo4jStore:
         except SchemaError:
             self._schema = self._load_schema() or Schema()  # another process may have registered more
             plan = plan_write(self._schema, batch)
+        self._create_constraints(plan.schema, plan.predicates)
         self._in_write_transaction(lambda tx: self._write_plan(tx, plan))
         logger.debug("neo4j: wrote %d rows to %s", len(batch), self.url)
 
@@ -244,7 +360,11 @@ class Neo4jStore:
             step.run(tx)
 
     def delete_document(self, document_id: str) -> DeletionReport:
-        """Delete a document and every fact only it supported; see ``GraphStore.delete_document``."""
+        """Delete a document and every fact only it supported; see ``GraphStore.delete_document``.
+
+        The relations the document supports are read from its ``DocumentFacts`` list and sought
+        by type and id, so the cost follows the document's size, not the graph's.
+        """
 
         def work(tx: ManagedTransaction) -> DeletionReport:
             params = {"document_id": document_id}
@@ -252,25 +372,47 @@ class Neo4jStore:
                 raise StoreError(
                     f'no document "{document_id}" in the store "{self.url}"; nothing was deleted.'
                 )
-            dead = _run(tx, "delete_relations_of_document", cypher.DELETE_RELATIONS_OF_DOCUMENT, **params)[0]
-            stripped = _run(tx, "strip_document_evidence", cypher.STRIP_DOCUMENT_EVIDENCE, **params)[0]
+            relations = evidence = 0
+            touched: set[str] = set()
+            for predicate, ids in _fact_keys_by_predicate(
+                _run(tx, "document_facts", cypher.DOCUMENT_FACTS, **params)
+            ):
+                for chunk in _slices(ids):
+                    dead = _run(
+                        tx,
+                        "delete_relations_of_document",
+                        cypher.delete_relations_of_document(predicate),
+                        ids=chunk,
+                        **params,
+                    )[0]
+                    stripped = _run(
+                        tx,
+                        "strip_document_evidence",
+                        cypher.strip_document_evidence(predicate),
+                        ids=chunk,
+                        **params,
+                    )[0]
+                    relations += dead["relations"]
+                    evidence += (dead["evidence"] or 0) + (stripped["evidence"] or 0)
+                    touched.update(dead["touched"])
+            _run(tx, "delete_document_facts", cypher.DELETE_DOCUMENT_FACTS, **params)
             mentions = _run(tx, "delete_mentions_of_document", cypher.DELETE_MENTIONS_OF_DOCUMENT, **params)[
                 0
             ]
             chunks = _run(tx, "delete_chunks_of_document", cypher.DELETE_CHUNKS_OF_DOCUMENT, **params)[0]
             documents = _run(tx, "delete_document", cypher.DELETE_DOCUMENT, **params)[0]
-            touched = sorted(set(dead["touched"]) | set(mentions["touched"]))
+            touched.update(mentions["touched"])
             entities = sum(
                 _run(tx, "delete_orphaned_entities", cypher.DELETE_ORPHANED_ENTITIES, ids=ids)[0]["entities"]
-                for ids in _slices(touched)
+                for ids in _slices(sorted(touched))
             )
             return DeletionReport(
                 document_id=document_id,
                 documents=documents["documents"],
                 chunks=chunks["chunks"],
                 mentions=mentions["mentions"],
-                evidence=(dead["evidence"] or 0) + (stripped["evidence"] or 0),
-                relations=dead["relations"],
+                evidence=evidence,
+                relations=relations,
                 entities=entities,
             )
 
@@ -395,7 +537,9 @@ class Neo4jStore:
         """The stored relations among ``ids``, with evidence, ordered by id; unknown ids are left out."""
         if not ids:
             return []
-        return self._relations("relations_with_ids", cypher.RELATIONS_WITH_IDS, None, ids=sorted(set(ids)))
+        predicates = [r.name for r in self._schema_with_stored_relationship_types().relation_types]
+        statement = cypher.relations_with_ids(predicates)
+        return self._relations("relations_with_ids", statement, None, ids=sorted(set(ids)))
 
     def holds(self, subject: str, predicate: str, object: str) -> Relation | None:
         """The positive relation ``subject -predicate-> object`` with its evidence, or None."""
@@ -551,19 +695,36 @@ class Neo4jStore:
     ) -> list[Any]:
         """One statement in its own managed (retried) transaction; the records it returned."""
         _log_statement(name, statement)
-        with map_driver_errors(self.url, self._user):
+        with map_driver_errors(self.url, self._user, self._timeout):
             result = self._driver.execute_query(
                 statement, parameters_=params, database_=self._database, routing_=routing
             )
         return list(result.records)
 
     def _in_write_transaction(self, work: Callable[[ManagedTransaction], _T]) -> _T:
-        """Run ``work`` in one write transaction: committed if it returns, rolled back if it raises."""
+        """Run ``work`` in one write transaction: committed if it returns, rolled back if it raises.
+
+        The driver retries ``work`` on deadlocks and transient errors (concurrent writers meet
+        those); each retry is counted in ``transaction_retries``. The session shares the
+        bookmark manager of ``execute_query``, so a read after this write sees it on a cluster too.
+        """
+        attempts = 0
+
+        def counted(tx: ManagedTransaction) -> _T:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                self.transaction_retries += 1
+                logger.debug("neo4j: write transaction retried (attempt %d)", attempts)
+            return work(tx)
+
         with (
-            map_driver_errors(self.url, self._user),
-            self._driver.session(database=self._database) as session,
+            map_driver_errors(self.url, self._user, self._timeout),
+            self._driver.session(
+                database=self._database, bookmark_manager=self._driver.execute_query_bookmark_manager
+            ) as session,
         ):
-            return session.execute_write(work)
+            return session.execute_write(counted)
 
 
 # --------------------------------------------------------------------------- planning a write
@@ -601,6 +762,8 @@ class WritePlan:
     entity_refs: dict[str, str]
     #: Document id -> what refers to it, for ids referred to but not in the batch.
     document_refs: dict[str, str]
+    #: Relationship types the batch writes (each needs its uniqueness constraint first).
+    predicates: tuple[str, ...] = ()
 
 
 def plan_write(schema: Schema, batch: GraphBatch) -> WritePlan:
@@ -628,21 +791,23 @@ def plan_write(schema: Schema, batch: GraphBatch) -> WritePlan:
             f"upsert_entities[{type_name}]",
             cypher.upsert_entities(schema, type_name),
             [_entity_row(e) for e in group],
-            {"separator": cypher.NAME_KEY_SEPARATOR},
+            {"separator": cypher.NAME_KEY_SEPARATOR, "max_keys": cypher.MAX_NAME_KEYS},
         )
         for type_name, group in _grouped(entities.values(), lambda e: e.type)
     ]
     after.append(
         Step("upsert_mentions", cypher.UPSERT_MENTIONS, [_mention_row(m) for m in mentions.values()])
     )
+    by_predicate = _grouped(relations.items(), lambda pair: pair[1].predicate)
     after += [
         Step(
             f"upsert_relations[{predicate}]",
             cypher.upsert_relations(schema, predicate),
             [_relation_row(rid, r) for rid, r in group],
         )
-        for predicate, group in _grouped(relations.items(), lambda pair: pair[1].predicate)
+        for predicate, group in by_predicate
     ]
+    after.append(Step("upsert_document_facts", cypher.UPSERT_DOCUMENT_FACTS, _document_fact_rows(relations)))
     entity_refs: dict[str, str] = {}
     for rid, relation in relations.items():
         for end in (relation.subject, relation.object):
@@ -664,6 +829,7 @@ def plan_write(schema: Schema, batch: GraphBatch) -> WritePlan:
         entity_lookups=set(entities) | set(entity_refs),
         entity_refs={i: owner for i, owner in entity_refs.items() if i not in entities},
         document_refs={i: owner for i, owner in document_refs.items() if i not in documents},
+        predicates=tuple(predicate for predicate, _ in by_predicate),
     )
 
 
@@ -676,6 +842,12 @@ def writable_schema(schema: Schema, batch: GraphBatch) -> Schema:
     """
     extra_types: list[EntityType] = []
     for entity in batch.entities:
+        if len(entity.id) > cypher.MAX_INDEXED_ID:
+            raise StoreError(
+                f'entity "{entity.id[:80]}...": its id is {len(entity.id)} characters long; Neo4j cannot '
+                f"index a key over {cypher.MAX_INDEXED_ID} characters, so the batch was not written. "
+                "A name that long is not an entity name: drop it before the write."
+            )
         if entity.type in RESERVED_NAMES:
             raise UnknownEntityTypeError(
                 f'entity "{entity.id}": entity type "{entity.type}" is a name kgsynth reserves '
@@ -788,6 +960,26 @@ def _merged_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
             unique.setdefault(evidence.key, evidence)  # the first copy of a key wins
         merged[rid] = relation.model_copy(update={"evidence": tuple(unique.values())})
     return merged
+
+
+def _document_fact_rows(relations: dict[str, Relation]) -> list[dict[str, Any]]:
+    """Per document, the ``predicate<sep>id`` keys of the relations its evidence supports."""
+    keys: dict[str, list[str]] = {}
+    for rid, relation in sorted(relations.items()):
+        key = relation.predicate + cypher.FACT_KEY_SEPARATOR + rid
+        for document_id in dict.fromkeys(e.document_id for e in relation.evidence):
+            keys.setdefault(document_id, []).append(key)
+    return [{"document_id": d, "keys": k} for d, k in sorted(keys.items())]
+
+
+def _fact_keys_by_predicate(records: list[Any]) -> list[tuple[str, list[str]]]:
+    """``DocumentFacts`` keys grouped into (predicate, sorted relation ids)."""
+    grouped: dict[str, list[str]] = {}
+    for record in records:
+        for key in record["keys"] or ():
+            predicate, _, rid = key.partition(cypher.FACT_KEY_SEPARATOR)
+            grouped.setdefault(predicate, []).append(rid)
+    return [(p, sorted(ids)) for p, ids in sorted(grouped.items())]
 
 
 def _grouped(items: Iterable[_T], key: Callable[[_T], str]) -> list[tuple[str, list[_T]]]:

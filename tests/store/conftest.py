@@ -27,3 +27,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
     with _open(request.param, tmp_path) as graph:
         graph.clear()
         yield graph
+
+
+@pytest.fixture
+def neo4j_store() -> Iterator[GraphStore]:
+    """The real Neo4j of this session, emptied (indexes and constraints included), as a store."""
+    uri, user, password = neo4j_connection_or_skip()
+    from kgsynth.store.neo4j import Neo4jStore
+
+    with Neo4jStore(uri, user=user, password=password) as graph:
+        graph.clear()
+        yield graph
