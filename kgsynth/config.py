@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kgsynth.errors import ConfigError
 
@@ -36,6 +36,8 @@ class StoreConfig(_Section):
     url: str = "kgsynth.db"
     user: str | None = None
     database: str | None = None
+    #: Seconds to connect to a Neo4j server (or wait for a pooled connection) before giving up.
+    timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
 
 
 class OntologyConfig(_Section):

@@ -131,7 +131,12 @@ def open_store_from_cli(store: str | None) -> GraphStore:
     config = state().config
     if store is not None:
         config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
-    return open_store(config.resolved_store_url(), user=config.store.user, database=config.store.database)
+    return open_store(
+        config.resolved_store_url(),
+        user=config.store.user,
+        database=config.store.database,
+        timeout=config.store.timeout,
+    )
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:

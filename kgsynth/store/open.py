@@ -19,11 +19,13 @@ def open_store(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    timeout: float | None = None,
 ) -> GraphStore:
     """Open the store at ``url``: a SQLite file path, ``:memory:``, or a ``neo4j://`` / ``bolt://`` URL.
 
     Neo4j credentials not given here come from ``KGSYNTH_NEO4J_USER``, ``KGSYNTH_NEO4J_PASSWORD``
-    and ``KGSYNTH_NEO4J_DATABASE``.
+    and ``KGSYNTH_NEO4J_DATABASE``; ``timeout`` (seconds to connect, default 10) from
+    ``KGSYNTH_STORE__TIMEOUT``.
 
     Example:
         >>> with open_store(":memory:") as store:
@@ -39,7 +41,7 @@ def open_store(
             raise MissingDependencyError(
                 'the neo4j store needs the Neo4j driver: pip install "kgsynth[neo4j]"'
             ) from exc
-        return Neo4jStore(url, user=user, password=password, database=database)
+        return Neo4jStore(url, user=user, password=password, database=database, timeout=timeout)
     from kgsynth.store.sqlite import SQLiteStore
 
     return SQLiteStore(url)
