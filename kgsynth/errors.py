@@ -19,7 +19,15 @@ calls that library and re-raised ``from`` the original in our words.
     ├── WalkError              the graph cannot give the fact paths asked for
     ├── TemplateError          a template is missing, broken or lacks a variable
     ├── GenerationError        samples could not be made as asked
-    └── CheckError             a sample cannot be checked against the graph
+    ├── CheckError             a sample cannot be checked against the graph
+    └── LLMError               a language-model endpoint failed or its output was unusable
+        ├── EndpointUnreachableError  no connection (or only timeouts) after every attempt
+        ├── LLMAuthError              the endpoint refused the API key (401/403)
+        ├── UnknownModelError         the endpoint does not serve the model (404)
+        ├── LLMRequestError           the endpoint refused the request or kept failing
+        ├── BudgetExceededError       the cost or token budget is spent
+        ├── HighErrorRateError        too many recent requests failed; the run stops early
+        └── MalformedOutputError      a reply is not the JSON asked for (``reason`` says why)
 """
 
 from __future__ import annotations
@@ -94,3 +102,39 @@ def choices(names: Iterable[str], limit: int = 12) -> str:
         return "(none)"
     shown = ", ".join(ordered[:limit])
     return shown if len(ordered) <= limit else f"{shown}, ... ({len(ordered)} in all)"
+
+
+class LLMError(KgsynthError):
+    """A language-model endpoint failed, or its output could not be used."""
+
+
+class EndpointUnreachableError(LLMError):
+    """The endpoint could not be reached (connection refused, DNS, timeouts) after every attempt."""
+
+
+class LLMAuthError(LLMError):
+    """The endpoint refused the API key (HTTP 401 or 403)."""
+
+
+class UnknownModelError(LLMError):
+    """The endpoint does not serve the requested model (HTTP 404)."""
+
+
+class LLMRequestError(LLMError):
+    """The endpoint refused the request (4xx) or kept failing (5xx) until attempts ran out."""
+
+
+class BudgetExceededError(LLMError):
+    """The cost or token budget is spent; no new request is scheduled."""
+
+
+class HighErrorRateError(LLMError):
+    """Too many recent requests to one endpoint failed, so the run stops early."""
+
+
+class MalformedOutputError(LLMError):
+    """A reply is not the structured output asked for; ``reason`` names the kind of failure."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
