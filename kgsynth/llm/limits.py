@@ -34,29 +34,44 @@ class AdaptiveLimiter:
         self.cuts: Counter[str] = Counter()
         self._successes = 0
         self._signals: deque[float] = deque(maxlen=BASELINE_WINDOW)
-        self._condition: asyncio.Condition | None = None
+        # FIFO of waiting requests: a freed slot wakes exactly one, never a thundering herd
+        self._waiters: deque[asyncio.Future[None]] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _cond(self) -> asyncio.Condition:
-        # asyncio primitives bind to one loop; complete_sync() runs each call on a fresh one.
+    def _check_loop(self) -> asyncio.AbstractEventLoop:
+        # futures bind to one loop; complete_sync() runs each call on a fresh one
         loop = asyncio.get_running_loop()
-        if self._condition is None or self._loop is not loop:
-            self._condition, self._loop, self.in_flight = asyncio.Condition(), loop, 0
-        return self._condition
+        if self._loop is not loop:
+            self._loop, self._waiters, self.in_flight = loop, deque(), 0
+        return loop
 
     async def acquire(self) -> int:
-        """Wait for a free slot; return the epoch the request starts in."""
-        cond = self._cond()
-        async with cond:
-            await cond.wait_for(lambda: self.in_flight < self.limit)
+        """Wait (first come, first served) for a free slot; return the epoch the request starts in."""
+        loop = self._check_loop()
+        if self.in_flight < self.limit and not self._waiters:
             self.in_flight += 1
+            return self.epoch
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter  # the slot was taken on our behalf by _admit
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.in_flight -= 1  # admitted, then cancelled: give the slot back
+                self._admit()
+            raise
         return self.epoch
 
-    async def release(self) -> None:
-        cond = self._cond()
-        async with cond:
-            self.in_flight -= 1
-            cond.notify_all()
+    def release(self) -> None:
+        self.in_flight -= 1
+        self._admit()
+
+    def _admit(self) -> None:
+        while self._waiters and self.in_flight < self.limit:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self.in_flight += 1
+                waiter.set_result(None)
 
     @property
     def baseline(self) -> float | None:
@@ -76,7 +91,8 @@ class AdaptiveLimiter:
             # slow start (double per round) until the first cut, then one more per round
             grown = self.limit * 2 if not self.cuts else self.limit + 1
             self.limit = min(self.ceiling, grown)
-            self._successes = 0  # waiters see the new limit when the caller releases its slot
+            self._successes = 0
+            self._admit()
 
     def cut(self, epoch: int, reason: str, factor: float = OVERLOAD_CUT) -> None:
         """Lower the limit once per epoch: replies to requests sent before a cut do not cut again."""

@@ -21,9 +21,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kgsynth.errors import ConfigError
 from kgsynth.llm import _jsonschema
@@ -50,7 +51,13 @@ def schema_dict(schema: Schema) -> dict[str, Any] | None:
                 f"additionalProperties, enum, const, items, min/maxItems, min/maxLength, minimum, maximum"
             )
         return schema
-    return schema.model_json_schema()
+    return _model_schema(schema)
+
+
+@lru_cache(maxsize=256)
+def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    # pydantic rebuilds the schema on every call; it is asked for several times per request
+    return model.model_json_schema()
 
 
 def _name(schema: Schema) -> str:

@@ -8,7 +8,8 @@ key (401) and the model name (404), delay or hang, answer one request at a time 
 queueing the rest as llama.cpp does instead of sending 429), and leave out ``usage``. It records every
 request body, the highest number of requests in flight at once, and the seconds it spent
 answering, so tests can assert retries, concurrency cuts and overhead. It runs in a thread;
-use it as a context manager.
+use it as a context manager. ``python -m tests.llm.fake_server LATENCY TEXT`` runs it in its own
+process (for ``scripts/bench_llm.py``), with ``GET /_stats`` and ``GET /_reset``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def error(status: int, retry_after: float | None = None, delay: float = 0.0) -> 
     return Answer(status=status, text=f"scripted {status}", headers=headers, delay=delay)
 
 
+class _Server(ThreadingHTTPServer):
+    # the default listen backlog (5) drops SYNs when 16 clients connect at once: a 1 s stall
+    request_queue_size = 128
+
+
 class FakeOpenAIServer:
     """The server; ``base_url`` ends in ``/v1``."""
 
@@ -79,7 +85,7 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._one_at_a_time = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
 
@@ -172,6 +178,7 @@ class FakeOpenAIServer:
 def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+        disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return
@@ -190,7 +197,13 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if self.path == "/_stats":  # for a benchmark that runs the server in another process
+                stats = {"count": server.count, "busy_seconds": server.busy_seconds}
+                self._send(200, stats)
+            elif self.path == "/_reset":
+                server.reset()
+                self._send(200, {})
+            elif self.path.rstrip("/").endswith("/models"):
                 data = [{"id": name, "object": "model", "owned_by": "fake"} for name in server.models]
                 self._send(200, {"object": "list", "data": data})
             else:
@@ -217,3 +230,18 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 server._done(time.monotonic() - started)
 
     return Handler
+
+
+def main() -> None:
+    """Serve in the foreground (``python -m tests.llm.fake_server LATENCY``): valid JSON after LATENCY s."""
+    import sys
+
+    latency = float(sys.argv[1]) if len(sys.argv) > 1 else 0.05
+    text = sys.argv[2] if len(sys.argv) > 2 else "ok"
+    with FakeOpenAIServer(default=Answer(text=text, delay=latency)) as server:
+        print(server.base_url, flush=True)
+        server._thread.join()
+
+
+if __name__ == "__main__":
+    main()

@@ -72,7 +72,7 @@ def test_limiter_admits_at_most_limit_at_once():
         await limiter.acquire()
         peak = max(peak, limiter.in_flight)
         await asyncio.sleep(0.01)
-        await limiter.release()
+        limiter.release()
 
     async def main():
         await asyncio.gather(*(work() for _ in range(12)))
@@ -148,3 +148,36 @@ def test_backoff_grows_is_capped_and_is_seeded():
 
 def test_backoff_never_waits_less_than_the_server_asked():
     assert Backoff(0.01, 1.0).delay(1, asked=3.0) == 3.0
+
+
+def test_limiter_cancelled_waiter_leaks_no_slot():
+    limiter = AdaptiveLimiter(ceiling=1, start=1, tolerance=3.0)
+
+    async def main():
+        await limiter.acquire()
+        waiting = asyncio.ensure_future(limiter.acquire())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        limiter.release()
+        await asyncio.sleep(0)
+        await asyncio.wait_for(limiter.acquire(), timeout=1)  # the slot is free again
+        return limiter.in_flight
+
+    assert asyncio.run(main()) == 1
+
+
+def test_limiter_growth_admits_waiting_requests():
+    limiter = AdaptiveLimiter(ceiling=4, start=1, tolerance=3.0)
+
+    async def main():
+        await limiter.acquire()
+        waiting = [asyncio.ensure_future(limiter.acquire()) for _ in range(3)]
+        await asyncio.sleep(0)
+        limiter.on_success(limiter.epoch, 0.1, 10)  # a round of 1 success: the limit doubles to 2
+        await asyncio.sleep(0)
+        admitted = sum(task.done() for task in waiting)
+        for task in waiting:
+            task.cancel()
+        return admitted
+
+    assert asyncio.run(main()) == 1
