@@ -6,6 +6,13 @@ offset), entities resolved to one node per canonical thing, and relations checke
 the ontology's domain and range. What does not fit the schema is counted under its reason,
 never written and never dropped silently.
 
+Document-scoped terms ("this Agreement", "the Company", "Licensee"; ``nlp/document_terms.py``)
+stay in their document: one whose canonical name is a real name (a defined term resolved by the
+pipeline) is a mention of that entity, and one left bare is a mention of the document's one
+entity of its type (coreference to the defined entity); with none or several such entities it
+is dropped and counted. Such a term never becomes an entity's name or alias, so it can never
+link "the agreement" of another document to this one.
+
 Evidence span: a relation's ``Evidence.start``/``end`` is the tightest span holding both its
 subject and object mentions (``"aspirin is indicated for headache"`` within a longer sentence),
 and ``Evidence.sentence`` holds the whole sentence. The narrow span shows exactly what was
@@ -33,6 +40,7 @@ from kgsynth.model import (
 
 if TYPE_CHECKING:  # kgsynth.nlp imports spaCy; assembly only reads the fields of its results
     from kgsynth.nlp import FoundMention, FoundRelation, TextFacts
+    from kgsynth.nlp.document_terms import DocumentTerms
 
 
 class Resolution(Protocol):
@@ -79,16 +87,23 @@ def assemble(
     facts: Sequence[TextFacts],
     resolver: Resolver,
     schema: Schema,
+    terms: DocumentTerms | None = None,
 ) -> DocumentGraph:
-    """The ``GraphBatch`` for ``document`` (document, chunks, entities, mentions, relations)."""
+    """The ``GraphBatch`` for ``document`` (document, chunks, entities, mentions, relations).
+
+    ``terms`` tells document-scoped terms (default: those of ``schema`` and its shipped patterns file).
+    """
+    terms = terms if terms is not None else _schema_terms(schema)
     nodes: dict[str, _Node] = {}
     mentions: list[Mention] = []
     relations: dict[tuple[str, str, str, bool], Relation] = {}
     dropped: Counter[str] = Counter()
-    for chunk, chunk_facts in zip(chunks, facts, strict=True):
+    resolved = [[_resolve(found, resolver, schema, terms) for found in f.mentions] for f in facts]
+    referents = _referents([r for chunk in resolved for r in chunk if r is not None and not r.scoped], schema)
+    for chunk, chunk_facts, chunk_resolved in zip(chunks, facts, resolved, strict=True):
         placed = [
-            _place(document, chunk, found, resolver, schema, nodes, mentions, dropped)
-            for found in chunk_facts.mentions
+            _place(document, chunk, found, hit, referents, nodes, mentions, dropped, terms)
+            for found, hit in zip(chunk_facts.mentions, chunk_resolved, strict=True)
         ]
         for found in chunk_facts.relations:
             relation = _relation(document, chunk, found, placed, schema, dropped)
@@ -108,30 +123,67 @@ def assemble(
     return DocumentGraph(batch=batch, dropped=dropped)
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    entity_id: str
+    type: str
+    name: str
+    scoped: bool
+
+
+def _resolve(
+    found: FoundMention, resolver: Resolver, schema: Schema, terms: DocumentTerms
+) -> _Resolved | None:
+    """Where a mention resolves; ``scoped`` when its only name is a document-scoped term."""
+    if not schema.has_entity_type(found.type):
+        return None
+    resolved = resolver.resolve(found.type, found.canonical or found.text)
+    entity_type = getattr(resolved, "type", None) or found.type
+    scoped = resolved.canonical_name in terms
+    return _Resolved(resolved.entity_id, entity_type, resolved.canonical_name, scoped)
+
+
+def _referents(named: list[_Resolved], schema: Schema) -> dict[str, _Resolved]:
+    """The document's one named entity of each type, which its bare defined terms refer to."""
+    by_type: dict[str, dict[str, _Resolved]] = {}
+    for hit in named:
+        for entity_type in schema.entity_types:
+            if schema.is_a(hit.type, entity_type.name):
+                by_type.setdefault(entity_type.name, {})[hit.entity_id] = hit
+    return {t: next(iter(hits.values())) for t, hits in by_type.items() if len(hits) == 1}
+
+
 def _place(
     document: Document,
     chunk: Chunk,
     found: FoundMention,
-    resolver: Resolver,
-    schema: Schema,
+    hit: _Resolved | None,
+    referents: dict[str, _Resolved],
     nodes: dict[str, _Node],
     mentions: list[Mention],
     dropped: Counter[str],
+    terms: DocumentTerms,
 ) -> _Placed | None:
-    if not schema.has_entity_type(found.type):
+    if hit is None:
         dropped[f"mentions of type {found.type} (not in the ontology)"] += 1
         return None
-    resolved = resolver.resolve(found.type, found.canonical or found.text)
-    entity_type = getattr(resolved, "type", None) or found.type
+    if hit.scoped:
+        referent = referents.get(hit.type)
+        if referent is None:
+            dropped[
+                f'mentions of the document-scoped term "{hit.name}" with no single {hit.type} to refer to'
+            ] += 1
+            return None
+        hit = referent
     start, end = chunk.start + found.start, chunk.start + found.end
     surface = document.text[start:end]
-    node = nodes.setdefault(resolved.entity_id, _Node(type=entity_type, name=resolved.canonical_name))
+    node = nodes.setdefault(hit.entity_id, _Node(type=hit.type, name=hit.name))
     for alias in (surface, found.canonical):
-        if alias and normalise_name(alias) != normalise_name(node.name):
+        if alias and normalise_name(alias) != normalise_name(node.name) and alias not in terms:
             node.aliases.add(alias)
     mentions.append(
         Mention(
-            entity_id=resolved.entity_id,
+            entity_id=hit.entity_id,
             document_id=document.id,
             chunk_id=chunk.id,
             start=start,
@@ -140,7 +192,14 @@ def _place(
             sentence=_sentence(chunk, found.sentence_start, found.sentence_end),
         )
     )
-    return _Placed(entity_id=resolved.entity_id, type=entity_type, start=start, end=end)
+    return _Placed(entity_id=hit.entity_id, type=hit.type, start=start, end=end)
+
+
+def _schema_terms(schema: Schema) -> DocumentTerms:
+    from kgsynth.nlp.document_terms import document_terms  # spaCy-free, but kgsynth.nlp's __init__ is not
+    from kgsynth.nlp.pipeline import companion_file
+
+    return document_terms(schema, companion_file(schema, ".patterns.yaml"))
 
 
 def _relation(

@@ -121,6 +121,9 @@ class EntityResolver:
         candidates: dict[str, tuple[str, str]] = {}
         for block in _blocks(key):
             candidates.update(self._blocks.get((type_name, block), {}))
+        # Numbers are exact: "December 31, 2024" is another date than "December 31, 2025" (issue 11).
+        digits = _DIGITS.findall(key)
+        candidates = {k: v for k, v in candidates.items() if _DIGITS.findall(k) == digits}
         if not candidates or len(key) < 4:
             return None
         best = process.extractOne(
@@ -130,6 +133,9 @@ class EntityResolver:
             return None
         id_, name = candidates[best[0]]
         return Resolution(entity_id=id_, canonical_name=name, method="fuzzy", score=round(best[1] / 100, 4))
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _looks_like_acronym(name: str) -> bool:

@@ -25,6 +25,8 @@ from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
 from kgsynth.verify.provenance import check_sample, check_triples
 from kgsynth.verify.qa import qa_statement
+from kgsynth.verify.query_check import QueryChecker
+from kgsynth.verify.question import Query, QuestionReader
 from kgsynth.verify.read import CheckInput, as_inputs
 from kgsynth.verify.store_names import claim_pipeline
 
@@ -60,6 +62,9 @@ class Checker:
             few words for, at the price of reading co-mentions as statements; measured in
             ``scripts/evaluate_check.py``, where with coverage "all" it keeps false support
             under 5%).
+        closed_world: a yes/no question answered "no" is supported when the graph lacks the
+            fact (as kgsynth's own negative samples are made); default off: only a stated
+            denial or a functional relation's other value supports it.
         coverage: what outside every claim keeps a text from support: "all" (default) every
             mention in a sentence naming two or more entities (the text says something no claim
             reads) and every relation word no claim of its sentence explains ("Tomato is an
@@ -77,6 +82,7 @@ class Checker:
         coverage: Coverage = "all",
         fuzzy: bool = True,
         model: str = "auto",
+        closed_world: bool = False,
     ) -> None:
         self.store = store
         self.schema = schema if schema is not None else store.schema()
@@ -91,6 +97,8 @@ class Checker:
         self.facts = FactChecker(store, self.schema, entity_type=self.linker.entity_type)
         self.lexicon = RelationLexicon.for_schema(self.schema)
         self.reader = ClaimReader(self.linker, self.facts, self.lexicon, implicit=implicit)
+        self.questions = QuestionReader(self.schema, self.linker, self.lexicon)
+        self.queries = QueryChecker(self.facts, self.linker, closed_world=closed_world)
         self.coverage = coverage
         #: Texts parsed so far (our own samples with checks are never parsed).
         self.parsed_texts = 0
@@ -126,10 +134,14 @@ class Checker:
 
     def _check_batch(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
         parse = [r for r in batch if not _exact(r)]
-        texts = {id(r): self.statement(r) for r in parse}
+        asked = self._read_questions([r for r in parse if _qa_pair(r) is not None])
+        texts = {id(r): self.statement(r) for r in parse if id(r) not in asked}
         facts = dict(zip(texts, self.pipeline.extract(list(texts.values())), strict=True)) if texts else {}
         self.parsed_texts += len(texts)
         for record in batch:
+            if id(record) in asked:
+                yield asked[id(record)]
+                continue
             if id(record) not in facts:
                 yield self._check_exactly(record)
                 continue
@@ -144,6 +156,26 @@ class Checker:
             )
         result = check_triples(record.checks, self.store, record_id=record.id)
         return CheckedRecord(input=record, text=f"{record.question} {record.answer}", result=result)
+
+    def _read_questions(self, records: list[CheckInput]) -> dict[int, CheckedRecord]:
+        """QA pairs whose question reads as a query, checked as one (the rest: as statements)."""
+        if not records:
+            return {}
+        pairs = [_qa_pair(r) for r in records]
+        questions = [pair[0] for pair in pairs if pair is not None]
+        done: dict[int, CheckedRecord] = {}
+        for record, pair, facts in zip(records, pairs, self.pipeline.extract(questions), strict=True):
+            assert pair is not None
+            query = self.questions.read(pair[0], pair[1], facts)
+            if query is not None:
+                done[id(record)] = self.check_query(record, query, f"{pair[0]} {pair[1]}")
+        self.parsed_texts += len(records)
+        return done
+
+    def check_query(self, record: CheckInput, query: Query, text: str) -> CheckedRecord:
+        """Check a QA pair read as a query (``question.py``) as a path in the graph."""
+        verdicts = self.queries.verify(query)
+        return CheckedRecord(input=record, text=text, result=aggregate(verdicts, record_id=record.id))
 
     def check_facts(self, record: CheckInput, text: str, facts: TextFacts) -> CheckedRecord:
         """Check a record whose text the pipeline has already read (claims, verdicts, aggregation)."""
@@ -162,6 +194,15 @@ class Checker:
         return CheckedRecord(input=record, text=text, result=result, uncovered=tuple(read.uncovered))
 
 
+def _qa_pair(record: CheckInput) -> tuple[str, str] | None:
+    """A record's question and answer, when it is a QA pair without provenance."""
+    if record.kind == "qa":
+        return record.question, record.answer
+    if record.kind == "sample" and record.sample is not None and not record.sample.checks:
+        return record.sample.question, record.sample.answer
+    return None
+
+
 def _exact(record: CheckInput) -> bool:
     """Whether a record carries provenance checks, so it is re-checked exactly instead of parsed."""
     if record.kind == "sample":
@@ -178,6 +219,7 @@ def check(
     implicit: bool = True,
     coverage: Coverage = "all",
     batch_size: int = DEFAULT_BATCH_SIZE,
+    closed_world: bool = False,
 ) -> Iterator[CheckResult]:
     """Check each record against the graph: one ``CheckResult`` per record, in order.
 
@@ -193,6 +235,8 @@ def check(
         CheckError: a record that cannot be checked (which one is named), or a store
             without a schema when none is given.
     """
-    checker = Checker(store, schema, pipeline, implicit=implicit, coverage=coverage)
+    checker = Checker(
+        store, schema, pipeline, implicit=implicit, coverage=coverage, closed_world=closed_world
+    )
     for checked in checker.check_inputs(as_inputs(records), batch_size=batch_size):
         yield checked.result

@@ -61,7 +61,7 @@ def qa_statement(question: str, answer: str, lexicon: RelationLexicon) -> Statem
         'aspirin treats headache'
     """
     words = _TOKEN.findall(question.strip().rstrip("?").strip())
-    reply, polarity = _split_answer(answer)
+    reply, polarity = split_answer(answer)
     if len(reply.split()) >= _SENTENCE_ANSWER_WORDS:
         return Statement(reply, "qa:answer_sentence")
     if not words:
@@ -76,7 +76,7 @@ def qa_statement(question: str, answer: str, lexicon: RelationLexicon) -> Statem
     return Statement(f"{' '.join(words)} {reply}".strip(), "qa:fallback")
 
 
-def _split_answer(answer: str) -> tuple[str, bool | None]:
+def split_answer(answer: str) -> tuple[str, bool | None]:
     """The answer without a leading yes/no word, and that word's polarity (None if there is none)."""
     text = answer.strip()
     match = re.match(r"^\s*([A-Za-z]+)\b[\s,.!;:-]*", text)

@@ -43,9 +43,11 @@ def test_run_output_record_carries_claims_with_linked_entities_and_evidence(grap
     assert claim["evidence"][0]["evidence"][0]["document_id"] == "doc:aspirin-leaflet"
 
 
-def test_run_qa_record_reports_the_statement_it_checked(graph, pipeline):
+def test_run_qa_record_reports_the_question_and_answer_it_checked(graph, pipeline):
+    # A QA pair is read as a query over the question with its answer put in (issue 11); the
+    # claim spans point into this text.
     _, [record] = run(graph, pipeline, CONTRADICTED)
-    assert (record["kind"], record["text"]) == ("qa", "aspirin does not treat headache")
+    assert (record["kind"], record["text"]) == ("qa", "Does aspirin treat headache? No")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,246 @@
+"""A question and its answer read as a query over the graph: statements about named and unnamed entities.
+
+A question is not a claim until its answer is put into it (issue 11). Each sentence of the
+question is read as one statement ``subject -relation-> object`` whose ends are terms
+(``question_terms.py``): named entities, or unnamed ones ("a certain drug", "this drug",
+"which agreement"). The answer then fills the term asked for ("Name one symptom that
+ifosfamide causes." + "vomiting"); a yes/no answer gives the polarity of the last sentence,
+the question's proposition; of a multiple-choice question only the chosen option (by
+letter or text) is the answer, the other options are no claims. The query is verified as a
+path in the graph (``query_check.py``): "Warfarin treats a certain disease. This disease
+is an adverse effect of ..." holds when some disease d has both facts.
+
+A sentence is read in this order (``question_order.py`` decides which end is the subject):
+its terms; "Is X a drug that ..." / "X is a symptom of ..." make X that unnamed entity;
+its relation phrase (the lexicon's phrases outside the terms, else the relation whose word
+stems it uses, else "has"/"the N of" with a relation whose label is that noun or whose
+range is that type). A question some sentence of which cannot be read this way (no
+relation, or not exactly two terms) is returned as None, and the caller checks it the old way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kgsynth.model import Schema
+from kgsynth.nlp.facts import TextFacts
+from kgsynth.verify.lexicon import RelationLexicon
+from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.qa import AUXILIARIES, split_answer
+from kgsynth.verify.question_order import find_relation, order
+from kgsynth.verify.question_terms import Term, TermFinder, VariableState
+from kgsynth.verify.question_words import QuestionWords, question_words
+
+_OPTION = re.compile(r"^[ \t]*\(?([A-Ha-h])[.):][ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
+_ANSWER_LETTER = re.compile(r"^\s*\(?([A-Ha-h])(?:[.):](?:\s+(.*))?)?\s*$", re.DOTALL)
+_FINAL_ANSWER = re.compile(r"(?:^|\n)\s*(?:final\s+)?answer\s*:\s*(.+?)\s*$", re.IGNORECASE | re.DOTALL)
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One statement of a question: ``subject -predicate-> object`` over terms, where it was read."""
+
+    subject: Term
+    predicate: str
+    object: Term
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question's statements, the answer put into them, and the answer's polarity (yes/no only)."""
+
+    text: str
+    atoms: tuple[Atom, ...]
+    answers: tuple[Term, ...] = ()
+    polarity: bool | None = None
+    rule: str = ""
+
+    @property
+    def asked(self) -> int | None:
+        """The variable the answer fills, if the question asks for an entity."""
+        return next((t.var for a in self.atoms for t in (a.subject, a.object) if t.asked), None)
+
+
+class QuestionReader:
+    """Reads QA pairs into queries with one schema's relation phrases and entity types."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        linker: StoreLinker,
+        lexicon: RelationLexicon,
+        words: QuestionWords | None = None,
+    ) -> None:
+        self.schema = schema
+        self.lexicon = lexicon
+        self.words = words or question_words()
+        self.terms = TermFinder(schema, linker, self.words, lexicon)
+        #: Words that start a question's sentence: a dot before one ends the sentence even after "Ltd".
+        self._starters = frozenset(
+            {w.split()[0] for w in (*self.words.new, *self.words.back, *self.words.asked)}
+            | set(self.words.ask_verbs)
+            | AUXILIARIES
+        )
+
+    def read(self, question: str, answer: str, facts: TextFacts) -> Query | None:
+        """The query ``question`` + ``answer`` make, or None when a sentence cannot be read."""
+        stem_end, options = _options(question)
+        reply, polarity = split_answer(_final_answer(answer))
+        state = VariableState.empty()
+        atoms: list[Atom] = []
+        for start, end in _sentences(question, stem_end, self._starters):
+            atom = self._sentence(question, start, end, facts, state)
+            if atom is None:
+                return None
+            atoms.append(atom)
+        if not atoms:
+            return None
+        asked = [t for t in state.terms if t.asked]
+        yes_no = question[atoms[-1].start : atoms[-1].end].split()[:1]
+        if polarity is not None and not reply and not asked:
+            is_question = bool(yes_no) and yes_no[0].lower() in AUXILIARIES
+            return Query(question, tuple(atoms), polarity=polarity, rule="qa:yes_no") if is_question else None
+        if not asked or polarity is not None:
+            return None
+        chosen = _chosen(reply or answer, options)
+        if chosen is None:
+            return None
+        at = len(question) + 1
+        names = self._answer_names(chosen, asked[0].type, at)
+        if not names:
+            return None
+        rule = "qa:multiple_choice" if options else "qa:asked"
+        return Query(question, tuple(atoms), answers=tuple(names), rule=rule)
+
+    def _sentence(
+        self, text: str, start: int, end: int, facts: TextFacts, state: VariableState
+    ) -> Atom | None:
+        state.next_sentence()
+        variables = self.terms.variables(text, start, end, state)
+        mentions = [m for m in facts.mentions if start <= m.start and m.end <= end]
+        terms = sorted(variables + self.terms.entities(mentions, variables), key=lambda t: t.start)
+        terms = _appositions(text, terms, state)
+        relation = find_relation(text, start, end, terms, self.lexicon, self.schema, self.terms)
+        if relation is None:
+            return None
+        if len(terms) == 1 and relation.of_after and terms[0].start > relation.end:
+            # "Name the expiration date of this agreement": the asked entity is the relation's noun.
+            type_name = next(iter(self.schema.relation_type(relation.name).range), None)
+            asked = state.term(
+                text[relation.start : relation.end],
+                (relation.start, relation.end),
+                type_name,
+                "",
+                True,
+                self.words,
+            )
+            terms = [asked, terms[0]]
+        if len(terms) != 2:
+            return None
+        subject, object_, rule = order(text, start, end, terms, relation, self.schema, self.words)
+        return Atom(subject, relation.name, object_, start, end, rule)
+
+    def _answer_names(self, reply: str, type_name: str | None, at: int) -> list[Term]:
+        """The names a (list) answer gives: the longest runs of its pieces that name a graph entity
+        ("Randy and the Mob" stays one title; "A, B and C" are three)."""
+        whole = self.terms.answer(reply, type_name, at)
+        if whole.ids:
+            return [whole]
+        longest_first = sorted(self.words.answer_separators, key=len, reverse=True)
+        separators = "|".join(re.escape(s) for s in longest_first)
+        parts = re.split(f"({separators})", reply)
+        pieces, glue = parts[0::2], parts[1::2]
+        if len(pieces) < 2:
+            return [whole]
+        names: list[Term] = []
+        i = 0
+        while i < len(pieces):
+            for j in range(len(pieces), i, -1):
+                run = enumerate(pieces[i:j], i)
+                text = "".join(p + (glue[k] if k < j - 1 else "") for k, p in run).strip()
+                term = self.terms.answer(text, type_name, at)
+                if term.ids or j == i + 1:
+                    names.append(term)
+                    i = j
+                    break
+        return [n for n in names if n.text]
+
+
+def _appositions(text: str, terms: list[Term], state: VariableState) -> list[Term]:
+    """ "Is X a drug that ...", "X is a symptom of ...": the new unnamed entity right after X is X."""
+    out: list[Term] = []
+    for term in terms:
+        previous = out[-1] if out else None
+        between = text[previous.end : term.start].strip().lower() if previous else ""
+        if (
+            previous is not None
+            and previous.kind == "entity"
+            and term.kind == "var"
+            and not term.asked
+            and text[term.start : term.end].lower().split()[0] in ("a", "an")
+            and between in ("", "is", "are", "was", "were")
+        ):
+            state.terms[term.var or 0] = replace(previous, text=previous.text)
+            out[-1] = replace(previous, end=term.end) if not between else previous
+            continue
+        out.append(_resolved(term, state))
+    return out
+
+
+def _resolved(term: Term, state: VariableState) -> Term:
+    """A variable that an apposition made a named entity is that entity."""
+    if term.kind == "var" and term.var is not None and state.terms[term.var].kind == "entity":
+        named = state.terms[term.var]
+        return replace(named, start=term.start, end=term.end)
+    return term
+
+
+def _options(question: str) -> tuple[int, dict[str, str]]:
+    """Where the question's stem ends, and its lettered options (``{"A": "bipolar disorder"}``)."""
+    options = {m.group(1).upper(): m.group(2) for m in _OPTION.finditer(question)}
+    if len(options) < 2:
+        return len(question), {}
+    return next(_OPTION.finditer(question)).start(), options
+
+
+def _chosen(reply: str, options: dict[str, str]) -> str | None:
+    """The answer's text: a lettered option's text when the question has options."""
+    if not options:
+        return reply.strip().rstrip(".").strip() or None
+    letter = _ANSWER_LETTER.match(reply)
+    if letter and letter.group(1).upper() in options:
+        return options[letter.group(1).upper()]
+    wanted = reply.strip().rstrip(".").strip().lower()
+    return next((text for text in options.values() if text.lower() == wanted), None)
+
+
+def _final_answer(answer: str) -> str:
+    """The answer after a reasoning chain's last "Answer:" line, else the answer as given."""
+    found = _FINAL_ANSWER.search(answer)
+    return found.group(1) if found and "\n" in answer else answer
+
+
+def _sentences(text: str, end: int, starters: frozenset[str]) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text, 0, end):
+        following = text[match.end() : end].split()[:1]
+        starts = bool(following) and following[0][:1].isupper() and following[0].lower() in starters
+        if match.group() == "." and _abbreviation_before(text, match.start()) and not starts:
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if text[start:end].strip():
+        spans.append((start, end))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans if text[s:e].strip()]
+
+
+def _abbreviation_before(text: str, at: int) -> bool:
+    """A dot of "Inc." or "N.V." (a capitalised short word or an initial) ends no sentence."""
+    word = re.search(r"(\S+)$", text[:at])
+    token = word.group(1) if word else ""
+    return bool(token) and ((len(token) <= 3 and token[:1].isupper()) or "." in token)
