@@ -85,6 +85,7 @@ def test_cli_bad_config_key_is_one_line_error(runner, tmp_path):
 def test_cli_store_uses_config_file_when_no_flag(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("kgsynth.toml").write_text('[store]\nurl = "from-config.db"\n')
+    open_store("from-config.db").close()
     result = runner.invoke(app, ["stats"])
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "store      from-config.db"

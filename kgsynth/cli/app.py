@@ -30,7 +30,8 @@ from typer.core import TyperGroup
 from kgsynth.config import Config
 from kgsynth.errors import KgsynthError
 from kgsynth.model import Schema
-from kgsynth.store import GraphStore, open_store
+from kgsynth.store import GraphStore, is_neo4j_url, open_store
+from kgsynth.store.sqlite import SQLiteStore
 
 #: Diagnostics, progress and summaries: never stdout, which carries data only.
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -126,17 +127,20 @@ OntologyOption = Annotated[
 ]
 
 
-def open_store_from_cli(store: str | None) -> GraphStore:
-    """Open the store named by ``--store``, else by the config, else ``kgsynth.db``."""
+def open_store_from_cli(store: str | None, *, must_exist: bool = False) -> GraphStore:
+    """Open the store named by ``--store``, else by the config, else ``kgsynth.db``.
+
+    Commands that only read (or remove) pass ``must_exist``: a SQLite path with no store behind
+    it is refused instead of created, so a mistyped path gives an error, not an empty graph.
+    """
     config = state().config
     if store is not None:
         config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
-    return open_store(
-        config.resolved_store_url(),
-        user=config.store.user,
-        database=config.store.database,
-        timeout=config.store.timeout,
-    )
+    url = config.resolved_store_url()
+    if must_exist and not is_neo4j_url(url):
+        return SQLiteStore(url, create=False)
+    settings = config.store
+    return open_store(url, user=settings.user, database=settings.database, timeout=settings.timeout)
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:

@@ -134,7 +134,7 @@ def remove_cli(
     store: StoreOption = None,
 ) -> None:
     """Delete a document and every fact only it supported; prints what was deleted as JSON."""
-    with open_store_from_cli(store) as graph:
+    with open_store_from_cli(store, must_exist=True) as graph:
         report = remove(graph, document_id)
     typer.echo(report.model_dump_json(indent=2))
     summary(

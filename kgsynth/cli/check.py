@@ -89,7 +89,7 @@ def check_cli(
     from kgsynth.verify import Checker, check_file  # spaCy loads only when checking
 
     schema = load_schema_from_cli(ontology) if ontology is not None else None
-    with open_store_from_cli(store) as graph:
+    with open_store_from_cli(store, must_exist=True) as graph:
         checker_schema = (
             schema if schema is not None else Checker(graph).schema
         )  # refuses a store without one

@@ -117,7 +117,7 @@ def generate_cli(
         per_entity_cap=per_entity_cap,
     )
     card = card_path(output)
-    with open_store_from_cli(store) as graph:
+    with open_store_from_cli(store, must_exist=True) as graph:
         result = synthesize(graph, spec)
         with staged(output) as samples_file, staged(card) as card_file:
             written = _write_samples(result, samples_file, format)

@@ -49,7 +49,7 @@ def stats(
     top: Annotated[int, typer.Option("--top", help="How many relations and types to list.")] = 10,
 ) -> None:
     """Count what the graph holds: by entity type, top relations, orphan entities."""
-    with open_store_from_cli(store) as graph:
+    with open_store_from_cli(store, must_exist=True) as graph:
         counts = graph.stats()
         url = graph.url
     if as_json:

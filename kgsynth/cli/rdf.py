@@ -83,7 +83,7 @@ def export_cli(
     graphs). RDF cannot state negated relations or evidence: they are left out and counted;
     JSONL keeps everything and `kgsynth import` reads it back.
     """
-    with open_store_from_cli(store) as graph:
+    with open_store_from_cli(store, must_exist=True) as graph:
         if output == "-":
             report = export_graph(graph, sys.stdout, format=format)  # type: ignore[arg-type]
         else:

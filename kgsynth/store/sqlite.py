@@ -16,7 +16,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib.resources import files
+from pathlib import Path
 from types import TracebackType
 
 from rapidfuzz import fuzz
@@ -36,13 +36,12 @@ from kgsynth.model import (
     normalise_name,
     relation_id,
 )
+from kgsynth.store import _sqlite_format
 from kgsynth.store._matching import candidate_budget, name_matches, ranked_fuzzy, trigrams, types_under
+from kgsynth.store._sqlite_format import FORMAT_VERSION, missing_store_message, schema_script
 from kgsynth.store.base import DEFAULT_BATCH_SIZE, Direction
 
 logger = logging.getLogger(__name__)
-
-#: Bumped when the tables change incompatibly; a file from a newer kgsynth is refused.
-FORMAT_VERSION = 1
 
 #: Score of an entity found through one of its aliases rather than its name.
 
@@ -135,31 +134,55 @@ class SQLiteStore:
         0
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = True) -> None:
+        """Open the store at ``path``; with ``create=False`` refuse a file that does not exist yet.
+
+        Raises:
+            StoreError: the file is missing (``create=False``), not SQLite, another program's
+                database, or a store of another format (see ``_sqlite_format``); nothing is written.
+        """
         self.url = path
         self._conn: sqlite3.Connection | None = None
         self._bulk_depth = 0
         try:
             with self._sql("open the database"):
-                self._conn = sqlite3.connect(path, isolation_level=None)
-                self._prepare(self._conn)
+                self._conn = self._connect(create)
+                self._prepare(self._conn, create)
             self._schema = self._load_schema()
         except BaseException:
             self.close()
             raise
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        """Set the pragmas, refuse a file from a newer kgsynth, and create what is missing."""
+    def _in_memory(self) -> bool:
+        return self.url == ":memory:" or self.url.startswith("file::memory:")
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        if create or self._in_memory():
+            return sqlite3.connect(self.url, isolation_level=None)
+        # mode=rw: open only what exists, so a mistyped path is refused instead of made.
+        uri = f"{Path(self.url).absolute().as_uri()}?mode=rw"
+        try:
+            return sqlite3.connect(uri, uri=True, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            if Path(self.url).exists():
+                raise
+            raise StoreError(missing_store_message(self.url)) from exc
+
+    def _prepare(self, conn: sqlite3.Connection, create: bool) -> None:
+        """Refuse a file that is not a store of ours (before writing anything), then set it up."""
         if logger.isEnabledFor(logging.DEBUG):
             conn.set_trace_callback(lambda statement: logger.debug("sql: %.300s", statement))
+        version = _sqlite_format.inspect_file(conn, self.url, create=create or self._in_memory())
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        if self.url != ":memory:" and not self.url.startswith("file::memory:"):
+        if not self._in_memory():
             conn.execute("PRAGMA journal_mode = WAL")
         for pragma in _PRAGMAS:
             conn.execute(pragma)
-        self._check_format()
-        conn.executescript(_schema_script())
-        conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        if version and version < _sqlite_format.FORMAT_VERSION:
+            _sqlite_format.migrate(conn, version)
+        conn.executescript(schema_script())
+        if version != _sqlite_format.FORMAT_VERSION:
+            conn.execute(f"PRAGMA user_version = {_sqlite_format.FORMAT_VERSION}")
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> SQLiteStore:
@@ -184,7 +207,7 @@ class SQLiteStore:
         """Delete everything the store holds, the registered schema included."""
         drops = "".join(f"DROP TABLE IF EXISTS {table};\n" for table in _FTS_TABLES + _TABLES)
         with self._sql("clear"):
-            self._script(f"{drops}{_schema_script()}{_DROP_DEFERRED if self._bulk_depth else ''}")
+            self._script(f"{drops}{schema_script()}{_DROP_DEFERRED if self._bulk_depth else ''}")
         self._schema = Schema()
 
     @contextmanager
@@ -224,7 +247,7 @@ class SQLiteStore:
                 logger.debug("sqlite: %s closed inside bulk_load; its next open rebuilds indexes", self.url)
             else:
                 with self._sql("rebuild the read indexes after a bulk load"):
-                    self._script(_schema_script())
+                    self._script(schema_script())
                 logger.debug("sqlite: bulk load into %s done, read indexes rebuilt", self.url)
 
     def _script(self, script: str) -> None:
@@ -824,14 +847,6 @@ class SQLiteStore:
         with self._sql("read"):
             return self._db.execute(sql, params).fetchone()
 
-    def _check_format(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > FORMAT_VERSION:
-            raise StoreError(
-                f'SQLite store "{self.url}" has format {version}, newer than this kgsynth reads '
-                f"({FORMAT_VERSION}); upgrade kgsynth."
-            )
-
     def _load_schema(self) -> Schema:
         row = self._fetchone("SELECT value FROM meta WHERE key = 'schema'", ())
         return Schema.model_validate_json(row[0]) if row else Schema()
@@ -867,10 +882,6 @@ def _merge_repeats(entities: Sequence[Entity]) -> list[Entity]:
     return list(merged.values())
 
 
-def _schema_script() -> str:
-    return files("kgsynth.store").joinpath("_schema.sql").read_text(encoding="utf-8")
-
-
 def _reraise_for(owner: str, lookup: Callable[[str], object], name: str) -> None:
     """Call the schema ``lookup`` that raises for ``name``, prefixing its message with ``owner``."""
     try:
@@ -886,4 +897,4 @@ def _predicate_filter(predicates: Sequence[str] | None) -> tuple[str, tuple[obje
     return f" AND predicate IN {_IN}", (json.dumps(list(predicates)),)
 
 
-__all__ = ["DEFERRED_INDEXES", "SQLiteStore"]
+__all__ = ["DEFERRED_INDEXES", "FORMAT_VERSION", "SQLiteStore"]

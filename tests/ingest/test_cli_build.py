@@ -124,6 +124,7 @@ def test_cli_remove_prints_what_was_deleted(runner: CliRunner, tmp_path: Path) -
 
 def test_cli_remove_unknown_document_exits_1(runner: CliRunner, tmp_path: Path) -> None:
     db = str(tmp_path / "kg.db")
+    open_store(db).close()
     result = runner.invoke(app, ["remove", "doc:0000", "--store", db])
     assert result.exit_code == 1
     assert last_line(result.output) == (
