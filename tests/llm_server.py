@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -85,6 +86,15 @@ def gemma3_path() -> Path:
         raise ServerError(f"cannot assemble the Gemma 3 GGUF in {GEMMA_CACHE}: {exc}") from exc
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM it when the test process dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,7 +131,9 @@ class LocalModelServer:
     def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start the server and wait (bounded) until ``/v1/models`` lists the model."""
         with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+            self._process = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -193,6 +205,7 @@ def main(argv: list[str]) -> int:
     choice = argv[0] if argv else "smollm2"
     path_of, spec = {"smollm2": (smollm2_path, SMOLLM2), "gemma3": (gemma3_path, GEMMA3)}[choice]
     server = LocalModelServer(path_of(), spec)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on kill, too
     server.start()
     print(f"{spec.alias} at {server.base_url} (log: {server.log_path}); Ctrl-C stops it", flush=True)
     try:

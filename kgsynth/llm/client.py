@@ -175,8 +175,8 @@ class ChatClient(ABC):
             )
         except FormatRefused as exc:
             raise LLMRequestError(
-                f"{self.base_url} refused structured output in mode {mode} ({exc}); "
-                "set structured_mode to another of: " + ", ".join(MODE_ORDER)
+                f"{self.base_url} refused the request in structured output mode {mode} ({exc}); "
+                "if the mode is the cause, set structured_mode to another of: " + ", ".join(MODE_ORDER)
             ) from exc
 
     async def _detect_mode(

@@ -168,7 +168,7 @@ def test_mode_detection_falls_back_to_a_fenced_block():
 
 
 def test_a_fixed_mode_that_is_refused_is_an_error_naming_the_modes():
-    expected = r"refused structured output in mode json_schema .*fenced"
+    expected = r"refused the request in structured output mode json_schema \(HTTP 400: .*fenced"
     with (
         FakeOpenAIServer(refuse_formats=("json_schema",)) as server,
         pytest.raises(LLMRequestError, match=expected),
