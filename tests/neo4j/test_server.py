@@ -29,3 +29,14 @@ def test_launcher_pins_a_5_26_server() -> None:
     if not LIB.is_dir():
         pytest.skip("tests/neo4j/lib is not resolved (scripts/test.sh resolves it)")
     assert neo4j_version().startswith("5.26.")
+
+
+def test_launcher_without_jars_or_maven_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.neo4j import server as launcher
+
+    monkeypatch.setattr(launcher, "LIB", tmp_path / "lib")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ServerError, match=r"Maven is not installed to fetch them: install Maven 3\.8"):
+        launcher.resolve_jars()
