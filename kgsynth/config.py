@@ -69,8 +69,8 @@ class Config(BaseModel):
             source = Path(DEFAULT_CONFIG_FILE)
         if source is not None:
             data = _read_toml(source)
-        _apply_environment(data, environ)
-        return _validate(data, source)
+        from_env = _apply_environment(data, environ)
+        return _validate(data, source, from_env)
 
     def resolved_store_url(self, environ: Mapping[str, str] | None = None) -> str:
         """The store URL, with ``neo4j`` expanded from ``KGSYNTH_NEO4J_URI``."""
@@ -100,46 +100,77 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
 
 
-def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None:
-    """``KGSYNTH_STORE__URL=x`` sets ``data["store"]["url"] = "x"``."""
+def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """``KGSYNTH_STORE__URL=x`` sets ``data["store"]["url"] = "x"``.
+
+    Returns which variable set each key (``("store", "url")``), and each section only the
+    environment names (``("stor",)``), so an error there is blamed on the variable, not the file.
+    """
+    origins: dict[tuple[str, ...], str] = {}
     for name, value in sorted(environ.items()):
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
         if key in SECRET_KEYS:
             continue
-        data.setdefault(section, {})
+        if section not in data:
+            data[section] = {}
+            origins[(section,)] = name
         if isinstance(data[section], dict):
             data[section][key] = value
+            origins[(section, key)] = name
+    return origins
 
 
-def _validate(data: dict[str, Any], source: Path | None) -> Config:
-    where = f"{source}: " if source else "configuration: "
+def _validate(data: dict[str, Any], source: Path | None, from_env: dict[tuple[str, ...], str]) -> Config:
     try:
         return Config.model_validate({**data, "path": str(source) if source else None})
     except ValidationError as exc:
         error = exc.errors()[0]
-        location = ".".join(str(part) for part in error["loc"])
+        loc = tuple(str(part) for part in error["loc"])
+        variable = from_env.get(loc[:2]) or from_env.get(loc[:1])
+        where = f"environment variable {variable}: " if variable else f"{source or 'configuration'}: "
+        location = ".".join(loc)
         if error["type"] == "extra_forbidden":
-            raise ConfigError(f'{where}unknown setting "{location}".{_closest(error["loc"])}') from exc
+            raise ConfigError(f'{where}unknown setting "{location}".{_closest(loc, variable)}') from exc
         raise ConfigError(f'{where}setting "{location}": {error["msg"]}.') from exc
 
 
-def _closest(loc: tuple[Any, ...]) -> str:
-    """' Did you mean "store.url"?' for a misspelt key, or the valid keys of the section."""
-    if len(loc) == 1:
-        valid = [name for name in Config.model_fields if name != "path"]
-        prefix = ""
+def _closest(loc: tuple[str, ...], variable: str | None = None) -> str:
+    """' Did you mean "store.url"?' for a misspelt key, or the closest variable name if it came
+    from one (' Did you mean KGSYNTH_STORE__URL?'); else the valid keys."""
+    if variable is not None:  # compare whole "section.key" names: either part may be misspelt
+        wanted = f"{loc[0]}.{variable.partition('__')[2].lower()}" if len(loc) == 1 else ".".join(loc[:2])
+        valid = [f"{name}.{key}" for name, section in _sections().items() for key in section.model_fields]
+    elif len(loc) == 1:
+        wanted, valid = loc[0], list(_sections())
     else:
-        section = Config.model_fields.get(str(loc[0]))
-        if section is None or section.annotation is None:
+        section = _sections().get(loc[0])
+        if section is None:
             return ""
-        valid = list(section.annotation.model_fields)
-        prefix = f"{loc[0]}."
-    match = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+        wanted, valid = ".".join(loc[:2]), [f"{loc[0]}.{key}" for key in section.model_fields]
+    match = difflib.get_close_matches(wanted, valid, n=1)
     if match:
-        return f' Did you mean "{prefix}{match[0]}"?'
-    return " Valid keys: " + ", ".join(prefix + key for key in valid) + "."
+        return f" Did you mean {_env_name(match[0]) if variable else _quoted(match[0])}?"
+    return " Valid keys: " + ", ".join(valid) + "."
+
+
+def _sections() -> dict[str, type[BaseModel]]:
+    """Section name -> its model, from ``Config``'s fields."""
+    return {
+        name: field.annotation
+        for name, field in Config.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+    }
+
+
+def _env_name(dotted: str) -> str:
+    section, _, key = dotted.partition(".")
+    return f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
+
+
+def _quoted(dotted: str) -> str:
+    return f'"{dotted}"'
 
 
 def render_config(config: Config) -> str:

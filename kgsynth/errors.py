@@ -9,6 +9,7 @@ calls that library and re-raised ``from`` the original in our words.
     ├── ConfigError            a setting in kgsynth.toml, the environment or a flag is wrong
     ├── InputError             an input file is missing, unreadable or malformed
     │   └── OntologyError      an ontology cannot be read or makes no sense
+    │       └── OntologySyntaxError  it does not parse (``problem`` and ``hint`` apart)
     ├── SchemaError            a name is not in the ontology / graph schema
     │   ├── UnknownEntityTypeError
     │   └── UnknownRelationError
@@ -49,6 +50,19 @@ class InputError(KgsynthError):
 
 class OntologyError(InputError):
     """An ontology cannot be read or is inconsistent."""
+
+
+class OntologySyntaxError(OntologyError):
+    """An ontology file does not parse: ``problem`` says where and why, ``hint`` what to try.
+
+    The two are kept apart because the hint names the ``format`` option, which only some
+    commands have: the others report ``problem`` alone.
+    """
+
+    def __init__(self, problem: str, hint: str = "") -> None:
+        super().__init__(f"{problem} {hint}".rstrip())
+        self.problem = problem
+        self.hint = hint
 
 
 class SchemaError(KgsynthError):

@@ -27,8 +27,9 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
+from kgsynth.cli._help import one_line_usage_errors, plain_metavars
 from kgsynth.config import Config
-from kgsynth.errors import KgsynthError
+from kgsynth.errors import KgsynthError, OntologyError, OntologySyntaxError, choices
 from kgsynth.model import Schema
 from kgsynth.store import GraphStore, is_neo4j_url, open_store
 from kgsynth.store.sqlite import SQLiteStore
@@ -38,14 +39,27 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class KgsynthGroup(TyperGroup):
-    """Turns expected failures into one line and exit code 1; keeps tracebacks for bugs."""
+    """Turns expected failures into one line and exit code 1 (usage errors: exit code 2); keeps
+    tracebacks for bugs. Help shows plain metavars (``_help.py``)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        plain_metavars(self)  # before parsing: --help is answered while the arguments are parsed
+        with one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KgsynthError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+        with one_line_usage_errors():
+            try:
+                return super().invoke(ctx)
+            except KgsynthError as exc:
+                typer.echo(f"Error: {exc}", err=True)
+                raise typer.Exit(1) from exc
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            plain_metavars(command)
+        return command
 
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(super().list_commands(ctx))
@@ -74,6 +88,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[store] url" in a help text is text, not markup
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -85,18 +100,31 @@ def _global_options(
         str | None,
         typer.Option("--config", "-c", help="Project config file (default: ./kgsynth.toml if present)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or tables; the one-line summary stays.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging on stderr.")] = False,
 ) -> None:
     """Knowledge-graph-grounded synthesis of LLM training and evaluation data."""
     global _state
     _state = CliState(config_path=config, quiet=quiet, verbose=verbose)
     ctx.obj = _state
-    # Library INFO lines repeat what the commands print as their summary, so the CLI shows WARNING and up.
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
-    )
+    # Library INFO lines repeat what the commands print as their summary, so the CLI shows WARNING and
+    # up; -q hides progress, never a warning (nothing is dropped silently).
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PlainFormatter())
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True)
+
+
+class _PlainFormatter(logging.Formatter):
+    """``Warning: ...`` and ``Error: ...`` as a person reads them; debug lines keep the logger's name."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        if record.levelno >= logging.ERROR:
+            return f"Error: {record.getMessage()}"
+        if record.levelno >= logging.WARNING:
+            return f"Warning: {record.getMessage()}"
+        return f"{record.levelname.lower()} {record.name}: {record.getMessage()}"
 
 
 _state = CliState()
@@ -144,13 +172,28 @@ def open_store_from_cli(store: str | None, *, must_exist: bool = False) -> Graph
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:
-    """Load the ontology named by ``--ontology``, else by the config; None when neither names one."""
+    """Load the ontology named by ``--ontology``, else by the config; None when neither names one.
+
+    Raises:
+        OntologyError: it cannot be loaded (the message names no ``--format``: these commands
+            have none for the ontology), or it declares no classes, so no entity could be typed.
+    """
     source = ontology if ontology is not None else state().config.ontology.source
     if source is None:
         return None
-    from kgsynth.ontology import load_ontology
+    from kgsynth.ontology import load_ontology, shipped_ontologies
 
-    return load_ontology(source)
+    try:
+        schema = load_ontology(source)
+    except OntologySyntaxError as exc:
+        raise OntologyError(exc.problem) from exc
+    if not schema.entity_types:
+        raise OntologyError(
+            f"ontology {source} declares no classes (owl:Class or rdfs:Class), only relations "
+            f"({choices(r.name for r in schema.relation_types)}), so no entity could be typed. "
+            f"Declare its classes, or use a shipped ontology ({choices(shipped_ontologies())})."
+        )
+    return schema
 
 
 @contextmanager
@@ -173,6 +216,11 @@ def progress(description: str, total: int | None = None) -> Iterator[Progress]:
 
 
 def summary(message: str) -> None:
-    """One line for a person on stderr (hidden by ``-q``)."""
+    """The one summary line of a command, for a person, on stderr (shown with ``-q`` too)."""
+    stderr.print(message, markup=False)
+
+
+def detail(message: str) -> None:
+    """A line that breaks the summary down, on stderr (hidden by ``-q``)."""
     if not state().quiet:
-        stderr.print(message)
+        stderr.print(message, markup=False)

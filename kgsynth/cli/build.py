@@ -19,6 +19,7 @@ from kgsynth.cli.app import (
     OntologyOption,
     StoreOption,
     app,
+    detail,
     load_schema_from_cli,
     open_store_from_cli,
     progress,
@@ -35,6 +36,7 @@ from kgsynth.ingest import (
     Shard,
     build,
     check_paths,
+    iter_files,
     remove,
 )
 
@@ -89,6 +91,12 @@ def build_cli(
     from kgsynth.nlp import build_pipeline  # the spaCy import is slow: only when building
 
     paths = check_paths(docs)
+    if next(iter_files(paths), None) is None:  # before the store is opened: nothing is created
+        holds = "it holds" if len(paths) == 1 else "they hold"
+        raise InputError(
+            f"no documents could be read from {_joined(docs)}: {holds} no files (hidden files are left out); "
+            "nothing was built."
+        )
     chosen_shard = Shard.parse(shard) if shard is not None else None
     schema = load_schema_from_cli(ontology)
     if schema is None:
@@ -114,18 +122,29 @@ def build_cli(
         typer.echo(report.model_dump_json(indent=2))
     _print_summary(report)
     if report.documents_read == 0:
-        raise InputError(
-            f"no documents could be read from {', '.join(str(p) for p in docs)}: "
-            f"{report.skipped_count} inputs skipped (see the warnings above); nothing was built."
-        )
+        why = _why_none(report)
+        raise InputError(f"no documents could be read from {_joined(docs)}: {why}; nothing was built.")
+
+
+def _joined(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
+def _why_none(report: BuildReport, shown: int = 3) -> str:
+    """Why a build read no document: the skipped inputs (the first few, with their reasons)."""
+    if not report.skipped_count:
+        return "the files hold no records"
+    listed = "; ".join(str(item) for item in report.skipped[:shown])
+    more = f"; and {report.skipped_count - shown} more" if report.skipped_count > shown else ""
+    return f"all {report.skipped_count} inputs were skipped ({listed}{more})"
 
 
 def _print_summary(report: BuildReport) -> None:
     summary(report.summary())
     for reason, count in sorted(report.dropped.items()):
-        summary(f"  dropped {count} {reason}")
+        detail(f"  dropped {count} {reason}")
     if report.skipped_count:  # each one was logged as a warning when it was met
-        stderr.print(f"warning: {report.skipped_count} inputs skipped (listed above)", markup=False)
+        stderr.print(f"Warning: {report.skipped_count} inputs skipped (listed above)", markup=False)
 
 
 @app.command("remove")

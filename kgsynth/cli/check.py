@@ -22,6 +22,7 @@ from kgsynth.cli.app import (
     progress,
     state,
     stderr,
+    summary,
 )
 
 if TYPE_CHECKING:
@@ -96,17 +97,17 @@ def check_cli(
         with progress("check") as bar:
             task = bar.task_ids[0]
 
-            def show(summary: CheckSummary) -> None:
+            def show(running: CheckSummary) -> None:
                 bar.update(
                     task,
-                    completed=summary.checked + len(summary.skipped),
+                    completed=running.checked + len(running.skipped),
                     detail=(
-                        f"{summary.records['supported']} supported, "
-                        f"{summary.records['contradicted']} contradicted"
+                        f"{running.records['supported']} supported, "
+                        f"{running.records['contradicted']} contradicted"
                     ),
                 )
 
-            summary = check_file(
+            checked = check_file(
                 source,
                 output,
                 graph,
@@ -118,13 +119,15 @@ def check_cli(
                 model=model,
                 on_item=show,
             )
-    _print_summary(summary)
-    code = summary.exit_code(fail_on)
+    _print_summary(checked)
+    code = checked.exit_code(fail_on)
     if code:
         raise typer.Exit(code)
 
 
-def _print_summary(summary: CheckSummary) -> None:
+def _print_summary(counts: CheckSummary) -> None:
+    by_status = ", ".join(f"{counts.records[s]} {s}" for s in _STATUSES if counts.records[s]) or "none"
+    summary(f"check: {counts.checked} records ({by_status}), {len(counts.skipped)} lines skipped")
     if state().quiet:
         return
     table = Table(title="kgsynth check", show_header=True, header_style="bold")
@@ -132,10 +135,10 @@ def _print_summary(summary: CheckSummary) -> None:
     table.add_column("records", justify="right")
     table.add_column("claims", justify="right")
     for status in _STATUSES:
-        records, claims = summary.records.get(status, 0), summary.claims.get(status, 0)
+        records, claims = counts.records.get(status, 0), counts.claims.get(status, 0)
         if records or claims:
             table.add_row(
-                status, str(records) if status in summary.records else "", str(claims) if claims else ""
+                status, str(records) if status in counts.records else "", str(claims) if claims else ""
             )
-    table.add_row("skipped lines", str(len(summary.skipped)), "")
+    table.add_row("skipped lines", str(len(counts.skipped)), "")
     stderr.print(table)

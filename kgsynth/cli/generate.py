@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kgsynth.cli.app import StoreOption, app, open_store_from_cli, progress, state, stderr
+from kgsynth.cli.app import StoreOption, app, open_store_from_cli, progress, state, stderr, summary
 from kgsynth.errors import ConfigError
 from kgsynth.export import FORMATS, CoverageReport, dataset_card, write_samples
 from kgsynth.model import Sample
@@ -131,8 +131,7 @@ def generate_cli(
                 ),
                 encoding="utf-8",
             )
-    if not state().quiet:
-        _print_summary(result, written, output, card)
+    _print_summary(result, written, output, card)
 
 
 @contextmanager
@@ -162,7 +161,9 @@ def _write_samples(result: SynthesisResult, path: Path, format: str) -> int:
 
 def _print_summary(result: SynthesisResult, written: int, output: Path, card: Path) -> None:
     report = result.report
-    stderr.print(f"wrote {written} samples to {output}, dataset card {card}")
+    summary(f"wrote {written} samples to {output}, dataset card {card}")
+    if state().quiet:
+        return
     table = Table(show_edge=False, pad_edge=False, box=None)
     for column in ("by", "value", "samples"):
         table.add_column(column, justify="right" if column == "samples" else "left")

@@ -10,7 +10,9 @@ from kgsynth.cli.app import app
 from kgsynth.model import Schema
 from kgsynth.ontology import check_ontology, hierarchy_depth, load_ontology
 
-ontology_app = typer.Typer(help="Inspect ontologies (OWL, RDFS, Turtle).", no_args_is_help=True)
+ontology_app = typer.Typer(
+    help="Inspect ontologies (OWL, RDFS, Turtle).", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(ontology_app, name="ontology")
 
 

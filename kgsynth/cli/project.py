@@ -13,7 +13,7 @@ from kgsynth.config import DEFAULT_CONFIG_FILE, render_config
 from kgsynth.errors import ConfigError
 from kgsynth.model import GraphStats
 
-config_app = typer.Typer(help="Show the resolved configuration.", no_args_is_help=True)
+config_app = typer.Typer(help="Show the resolved configuration.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(config_app, name="config")
 
 
@@ -29,6 +29,10 @@ def init(
     """Write a project config (kgsynth.toml) naming the store and the ontology."""
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists. Pass --force to overwrite it.")
+    if ontology is not None:
+        from kgsynth.ontology import resolve_source
+
+        resolve_source(ontology)  # a missing file or unknown shipped name is refused, not written
     lines = [
         "# kgsynth project configuration; every key can be overridden by KGSYNTH_<SECTION>__<KEY>.",
         "[store]",

@@ -12,6 +12,7 @@ from kgsynth.cli.app import (
     OntologyOption,
     StoreOption,
     app,
+    detail,
     load_schema_from_cli,
     open_store_from_cli,
     progress,
@@ -68,7 +69,7 @@ def import_cli(
         typer.echo(report.model_dump_json(indent=2))
     summary(report.summary())
     if report.document_id:
-        summary(f"document {report.document_id} (kgsynth remove {report.document_id} undoes this import)")
+        detail(f"document {report.document_id} (kgsynth remove {report.document_id} undoes this import)")
 
 
 @app.command("export")

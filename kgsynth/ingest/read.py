@@ -5,7 +5,8 @@ see the same sequence) and yields either a ``ReadDocument`` or a ``SkippedInput`
 file (and line) and the reason: binary or non-UTF-8 files, empty files, files or records over
 the size limit, malformed JSONL lines, unreadable PDFs. Nothing is read whole that is larger
 than the limit, and JSONL/PubTator files are streamed record by record, so memory stays flat
-however large the corpus is.
+however large the corpus is (apart from the ids of one file's records, kept to skip a record
+that repeats an earlier one's id rather than let it replace that record).
 
 Each document's text is normalised (``normalise.py``) before the ``Document`` is made, so its
 id is the hash of exactly what is stored and all offsets index the stored text.
@@ -69,11 +70,13 @@ class ReadDocument:
     ``replaces_older`` is true when the source is a file, or a JSONL/PubTator record with an id:
     a new text under the same source is a new version of the same document, and the build
     deletes the old one. A JSONL line without an id is named by its line number, which moves
-    when lines are inserted, so such documents never replace anything.
+    when lines are inserted, so such documents never replace anything. ``line`` is where a
+    JSONL/PubTator record starts (None for whole files).
     """
 
     document: Document
     replaces_older: bool = True
+    line: int | None = None
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -151,7 +154,7 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[ReadDocument | Skipp
         return
     if fmt in ("jsonl", "pubtator") or (fmt == "text" and _starts_like_pubtator(path)):
         reader = _read_jsonl if fmt == "jsonl" else _read_pubtator
-        yield from reader(path, options)
+        yield from _first_per_id(reader(path, options), name)
         return
     if size > options.max_bytes:
         yield SkippedInput(path=name, reason=_too_large(size, options.max_bytes))
@@ -191,7 +194,7 @@ def _document(
     if not text:
         return SkippedInput(path=path, line=line, reason=_EMPTY_TEXT)
     document = Document.from_text(text, source=source, metadata=metadata)
-    return ReadDocument(document, replaces_older=replaces_older)
+    return ReadDocument(document, replaces_older=replaces_older, line=line)
 
 
 # --------------------------------------------------------------------------- plain files
@@ -239,6 +242,32 @@ def _pdf_text(path: Path) -> tuple[str | None, dict[str, str]]:
 
 
 # --------------------------------------------------------------------------- record files
+
+
+def _first_per_id(
+    items: Iterable[ReadDocument | SkippedInput], name: str
+) -> Iterator[ReadDocument | SkippedInput]:
+    """Skip a record whose id an earlier record of the same file has, naming both lines.
+
+    WHY: a record with an id is a version of the document stored under that id, so a second
+    record with the same id would silently replace the first (issue 11). The ids seen are kept
+    (one short string and a line number per record), so memory grows with the file's records.
+    """
+    first_line: dict[str, int | None] = {}
+    for item in items:
+        if isinstance(item, ReadDocument) and item.replaces_older:
+            source = item.document.source
+            if source in first_line:
+                first = first_line[source]
+                record_id = source[len(name) + 1 :]
+                yield SkippedInput(path=name, line=item.line, reason=(
+                    f'duplicate id "{record_id}": line {first} has the same id; '
+                    f"this record is skipped and line {first} kept"
+                ))
+                continue
+            first_line[source] = item.line
+        yield item
+
 
 
 def _lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:

@@ -16,7 +16,7 @@ from xml.sax import SAXParseException
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from kgsynth.errors import OntologyError
+from kgsynth.errors import OntologyError, OntologySyntaxError
 from kgsynth.ontology.formats import FORMAT_NAMES
 
 _RDFXML_LOCATION = re.compile(r":(\d+):(\d+): (.*)$", re.DOTALL)
@@ -45,16 +45,17 @@ def read_graph(path: Path, rdf_format: str) -> Graph:
     except OSError as exc:
         raise OntologyError(f"{path}: cannot read the file ({exc.strerror or exc}).") from exc
     except Exception as exc:  # any parser failure on this input is a bad file, not our bug
-        raise OntologyError(parse_error_message(path, rdf_format, exc)) from exc
+        problem = parse_error_message(path, rdf_format, exc)
+        raise OntologySyntaxError(problem, _HINTS.get(rdf_format, "")) from exc
     return graph
 
 
 def parse_error_message(path: Path, rdf_format: str, exc: Exception) -> str:
-    """One line: ``FILE, line N: not valid FORMAT (reason). HINT``."""
+    """One line: ``FILE, line N: not valid FORMAT (reason).``; the hint goes apart (OntologySyntaxError)."""
     line, reason = _line_and_reason(exc)
     where = f"{path}, line {line}" if line else str(path)
     name = FORMAT_NAMES.get(rdf_format, rdf_format)
-    return f"{where}: not valid {name} ({_one_line(reason)}). {_HINTS.get(rdf_format, '')}".rstrip()
+    return f"{where}: not valid {name} ({_one_line(reason)})."
 
 
 def _line_and_reason(exc: Exception) -> tuple[int | None, str]:

@@ -199,7 +199,7 @@ class RdfSource:
         return (
             f"{self.path}: {subject} {verb} not in the schema{schema_name}. {present.capitalize()} present: "
             f"{choices(names)}. Add {pronoun} to the ontology, or import without an ontology "
-            "to derive types from the file."
+            "(--derive-types) to derive types from the file."
         )
 
     # ----------------------------------------------------------------- batches

@@ -69,8 +69,9 @@ def test_cli_build_with_nothing_readable_exits_1(runner: CliRunner, tmp_path: Pa
     result = run_build(runner, str(docs), "--store", str(tmp_path / "kg.db"))
     assert result.exit_code == 1
     assert last_line(result.output) == (
-        f"Error: no documents could be read from {docs}: 2 inputs skipped (see the warnings above); "
-        "nothing was built."
+        f"Error: no documents could be read from {docs}: all 2 inputs were skipped "
+        f"({(docs / 'empty.txt').as_posix()}: empty file; {(docs / 'image.txt').as_posix()}: binary file "
+        "(contains NUL bytes), not text); nothing was built."
     )
 
 
@@ -82,7 +83,7 @@ def test_cli_build_with_some_inputs_skipped_exits_0_and_warns(runner: CliRunner,
     db = str(tmp_path / "kg.db")
     result = run_build(runner, str(docs), "--store", db)
     assert result.exit_code == 0, result.output
-    assert "warning: 1 inputs skipped (listed above)" in result.output
+    assert "Warning: 1 inputs skipped (listed above)" in result.output
     with open_store(db) as store:
         assert store.stats().documents == 1
 
