@@ -2,11 +2,15 @@
 
 The file is written to a temporary name beside the output and renamed only once all ``--n``
 samples are made, so a failed run (a ``GenerationError`` saying why the graph could not give
-what was asked) leaves no file, never a short one.
+what was asked) leaves no file, never a short one. A run killed outright cannot delete its
+temporary file, so each run first deletes the ``.<name>.<pid>.tmp`` files of its output and
+card whose process has ended (issue 11).
 """
 
 from __future__ import annotations
 
+import glob
+import logging
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +26,8 @@ from kgsynth.errors import ConfigError
 from kgsynth.export import FORMATS, CoverageReport, dataset_card, write_samples
 from kgsynth.model import Sample
 from kgsynth.pipeline.synthesize import SynthesisResult, SynthesisSpec, synthesize
+
+logger = logging.getLogger(__name__)
 
 
 def parse_hops(text: str) -> tuple[int, int]:
@@ -117,6 +123,8 @@ def generate_cli(
         per_entity_cap=per_entity_cap,
     )
     card = card_path(output)
+    for path in (output, card):
+        remove_stale_staging(path)
     with open_store_from_cli(store, must_exist=True) as graph:
         result = synthesize(graph, spec)
         with staged(output) as samples_file, staged(card) as card_file:
@@ -144,6 +152,34 @@ def staged(path: Path) -> Iterator[Path]:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def remove_stale_staging(path: Path) -> list[Path]:
+    """Delete the ``.<name>.<pid>.tmp`` files ``staged`` left beside ``path`` in runs that died.
+
+    Only names of exactly that form are touched, and only when no process has that pid now.
+    """
+    prefix, suffix = f".{path.name}.", ".tmp"
+    removed = []
+    for candidate in path.parent.glob(f"{glob.escape(prefix)}*{suffix}"):
+        pid = candidate.name[len(prefix) : -len(suffix)]
+        if pid.isdigit() and not _running(int(pid)):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+            logger.debug("removed %s, left by process %s, which has ended", candidate, pid)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, owned by someone else
+        return True
+    return True
 
 
 def _write_samples(result: SynthesisResult, path: Path, format: str) -> int:
