@@ -1,6 +1,6 @@
 """Benchmark SQLiteStore writes against plain sqlite3 executemany of the same rows, in one run.
 
-Generates a seeded graph lazily (entities of a few types, N relations each with one Evidence),
+Generates the seeded graph of ``_bench_graph`` lazily (typed entities, N relations each with one Evidence),
 and writes it batch by batch four ways, each into its own file in --out-dir:
 
 1. ``store``   SQLiteStore.write(GraphBatch): models in, merge-rule upserts, checks, FTS, indexes;
@@ -27,33 +27,16 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgsynth.model import (
-    Entity,
-    EntityType,
-    Evidence,
-    GraphBatch,
-    Relation,
-    RelationType,
-    Schema,
-    content_hash,
-    normalise_name,
-)
-from kgsynth.store.sqlite import PAGE_SIZE, SQLiteStore, _id_key, _schema_script
+from _bench_graph import SCHEMA, SEED, batches, entity, entity_count, with_typo
 
-SEED = 7
-TYPES = ("Drug", "Disease", "Symptom", "Gene", "Chemical")
-PREDICATES = ("treats", "causes", "interacts_with", "has_symptom", "associated_with")
-ENTITIES_PER_RELATION = 0.2
-SCHEMA = Schema(
-    name="bench",
-    entity_types=tuple(EntityType(name=name) for name in TYPES),
-    relation_types=tuple(RelationType(name=name) for name in PREDICATES),
-)
+from kgsynth.model import GraphBatch, normalise_name
+from kgsynth.store._sqlite_format import schema_script
+from kgsynth.store.sqlite import PAGE_SIZE, SQLiteStore, _id_key
+
 PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY")
 
 
@@ -66,52 +49,6 @@ class Pass:
     @property
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
-
-
-def entity(index: int) -> Entity:
-    """The entity number ``index``: a pure function of the index, so no entity list is kept."""
-    type_name = TYPES[index % len(TYPES)]
-    return Entity.make(type_name, f"{type_name.lower()} {index:07d}")
-
-
-def batches(relations: int, batch_size: int) -> Iterator[GraphBatch]:
-    """The seeded graph as batches, generated lazily.
-
-    Each batch carries the entities first needed by it: batch k introduces entities up to
-    ``hi(k)`` and its relations pick both ends among all entities introduced so far. So most
-    ends refer to entities already stored, which the store must check set-wise, and every
-    entity row is written once, as in an ingest that keeps track of what it wrote.
-    """
-    rng = random.Random(SEED)
-    entity_count = max(100, int(relations * ENTITIES_PER_RELATION))
-    batch_count = -(-relations // batch_size)
-    introduced = 0
-    for number, first in enumerate(range(0, relations, batch_size)):
-        upto = -(-entity_count * (number + 1) // batch_count)
-        fresh = tuple(entity(index) for index in range(introduced, upto))
-        introduced = upto
-        rels = []
-        for count in range(first, min(first + batch_size, relations)):
-            subject, object_ = entity(rng.randrange(upto)), entity(rng.randrange(upto))
-            start = rng.randrange(0, 5000)
-            rels.append(
-                Relation(
-                    subject=subject.id,
-                    predicate=rng.choice(PREDICATES),
-                    object=object_.id,
-                    confidence=round(rng.random(), 3),
-                    evidence=(
-                        Evidence(
-                            document_id="doc:" + content_hash(str(count // 200)),
-                            start=start,
-                            end=start + 40,
-                            sentence=f"{subject.name} relates to {object_.name}.",
-                            extractor="bench",
-                        ),
-                    ),
-                )
-            )
-        yield GraphBatch(entities=fresh, relations=tuple(rels))
 
 
 def rows_of(batch: GraphBatch) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -179,7 +116,7 @@ class RawWriter:
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         for pragma in PRAGMAS:
             self.conn.execute(pragma)
-        self.conn.executescript(_schema_script() if indexed else PLAIN_TABLES)
+        self.conn.executescript(schema_script() if indexed else PLAIN_TABLES)
         self.statements = INDEXED_INSERTS if indexed else PLAIN_INSERTS
 
     def write(self, rows: tuple[list[tuple], list[tuple], list[tuple]]) -> None:
@@ -240,7 +177,7 @@ def run_writes(out: Path, relations: int, batch_size: int, indexed: bool) -> tup
 
 def time_reads(path: Path, relations: int) -> list[str]:
     rng = random.Random(SEED + 1)
-    entity_count = max(100, int(relations * ENTITIES_PER_RELATION))
+    entities = entity_count(relations)
     lines = []
     with SQLiteStore(str(path)) as store:
         started = time.perf_counter()
@@ -249,7 +186,7 @@ def time_reads(path: Path, relations: int) -> list[str]:
             f"  stats(): {time.perf_counter() - started:.2f} s "
             f"({stats.relations:,} relations, {stats.entities:,} entities, {stats.evidence:,} evidence)"
         )
-        picks = [entity(rng.randrange(entity_count)) for _ in range(200)]
+        picks = [entity(rng.randrange(entities)) for _ in range(200)]
         started = time.perf_counter()
         found = sum(len(store.neighbours(e.id)) for e in picks)
         lines.append(
@@ -257,7 +194,7 @@ def time_reads(path: Path, relations: int) -> list[str]:
             f"({found} relations)"
         )
         started = time.perf_counter()
-        hits = sum(len(store.find_entities(e.name[:-1] + "x", fuzzy=True)) for e in picks[:50])
+        hits = sum(len(store.find_entities(with_typo(e.name, rng), fuzzy=True)) for e in picks[:50])
         lines.append(
             f"  find_entities(fuzzy) x50: {(time.perf_counter() - started) / 50 * 1000:.1f} ms each "
             f"({hits} matches)"
@@ -287,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp)
         print(
             f"{args.relations:,} relations, batch size {args.batch_size:,}, "
-            f"~{int(args.relations * ENTITIES_PER_RELATION):,} entities, files in {out}"
+            f"{entity_count(args.relations):,} entities, files in {out}"
         )
         passes, notes = run_writes(out, args.relations, args.batch_size, indexed=not args.skip_indexed)
         print("\n".join(notes))
