@@ -1,13 +1,15 @@
 """kgsynth's own lossless dump: one JSON object per line, ``{"kind": ..., **model_dump()}``.
 
-RDF cannot carry evidence or negated relations; this format carries everything a store can
-page through: a ``schema`` line, then ``entity`` lines, ``relation`` lines (with evidence,
-negated ones included) and the ``document`` lines that evidence points at. Chunks and
-mentions are not written (the store protocol has no way to page through them).
+RDF cannot carry evidence, negated relations or where entities are mentioned; this format
+carries everything a store holds: a ``schema`` line, ``entity`` lines (types and aliases), then
+each ``document`` with its ``chunk`` and ``mention`` lines, then ``relation`` lines (with all
+their evidence, negated ones included). A store that cannot list its documents (the protocol
+has no such read yet, only ``SQLiteStore`` does) gets the documents evidence cites, without
+chunks and mentions, and a warning saying so.
 
 Reading it back takes three passes over the file, so memory stays flat apart from the entity
 ids kept to check references: the first validates every line (nothing is written if one is
-bad), the second writes documents and entities, the third relations.
+bad), the second writes documents, chunks and entities, the third mentions and relations.
 """
 
 from __future__ import annotations
@@ -16,12 +18,23 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
 from kgsynth.errors import InputError, UnknownEntityTypeError, UnknownRelationError, choices
-from kgsynth.model import ROOT_TYPE, Document, Entity, EntityType, GraphBatch, Relation, RelationType, Schema
+from kgsynth.model import (
+    ROOT_TYPE,
+    Chunk,
+    Document,
+    Entity,
+    EntityType,
+    GraphBatch,
+    Mention,
+    Relation,
+    RelationType,
+    Schema,
+)
 from kgsynth.rdf.parse import check_readable
 from kgsynth.rdf.report import ExportReport, ImportReport
 from kgsynth.rdf.typemap import ROOT_ENTITY_TYPE
@@ -34,31 +47,65 @@ _MODELS: dict[str, type[BaseModel]] = {
     "entity": Entity,
     "relation": Relation,
     "document": Document,
+    "chunk": Chunk,
+    "mention": Mention,
 }
+#: What each pass after validation writes: everything a line refers to is written in an earlier pass.
+_PASSES = (("document", "chunk", "entity"), ("mention", "relation"))
+
+
+@runtime_checkable
+class DocumentPages(Protocol):
+    """A store that can list its documents and their chunks (``SQLiteStore``)."""
+
+    def iter_documents(self, batch_size: int = ...) -> Iterator[list[Document]]: ...
+
+    def chunks(self, document_id: str) -> list[Chunk]: ...
 
 
 # --------------------------------------------------------------------------- export
 
 
 def write_jsonl(store: GraphStore, write: Callable[[str], object], *, batch_size: int) -> ExportReport:
-    """Write the store's schema, entities, relations and the documents evidence cites, a page at a time."""
+    """Write the schema, entities, documents (with chunks and mentions) and relations, a page at a time."""
     write(_line("schema", store.schema()))
     entities = relations = negated = 0
     for page in store.iter_entities(batch_size):
         entities += len(page)
         write("".join(_line("entity", entity) for entity in page))
+    listed = isinstance(store, DocumentPages)
+    if listed:
+        _write_documents(store, write, batch_size)
     cited: set[str] = set()
     for page in store.iter_relations(batch_size, with_evidence=True):
         relations += len(page)
         negated += sum(1 for relation in page if relation.negated)
         cited.update(evidence.document_id for relation in page for evidence in relation.evidence)
         write("".join(_line("relation", relation) for relation in page))
-    for document_id in sorted(cited):
-        document = store.get_document(document_id)
-        if document is not None:
-            write(_line("document", document))
+    if not listed:
+        logger.warning(
+            "jsonl export: the store %s cannot list its documents, so only the %d documents that evidence "
+            "cites are written, without their chunks and mentions",
+            store.url,
+            len(cited),
+        )
+        for document_id in sorted(cited):
+            document = store.get_document(document_id)
+            if document is not None:
+                write(_line("document", document))
     logger.debug("jsonl export: %d negated relations kept", negated)
     return ExportReport(format="jsonl", entities=entities, relations=relations)
+
+
+def _write_documents(store: DocumentPages, write: Callable[[str], object], batch_size: int) -> None:
+    """Each document, then its chunks and its mentions."""
+    mentions_of = store.mentions  # type: ignore[attr-defined]  (every GraphStore has it)
+    for page in store.iter_documents(batch_size):
+        for document in page:
+            lines = [_line("document", document)]
+            lines += [_line("chunk", chunk) for chunk in store.chunks(document.id)]
+            lines += [_line("mention", mention) for mention in mentions_of(document_id=document.id)]
+            write("".join(lines))
 
 
 def _line(kind: str, model: BaseModel) -> str:
@@ -78,7 +125,7 @@ def read_jsonl(path: str | Path, *, schema: Schema | None = None) -> JsonlSource
 
     Raises:
         InputError: a line is not JSON, has an unknown ``kind``, or does not validate; or a
-            relation refers to an entity the file does not hold (see ``check_references``).
+            relation or mention refers to an entity the file does not hold (see ``check_references``).
         UnknownEntityTypeError / UnknownRelationError: ``schema`` lacks a name a line uses.
     """
     source = JsonlSource(Path(path), schema)
@@ -97,39 +144,43 @@ class JsonlSource:
         self._types: dict[str, int] = {}
         self._predicates: dict[str, int] = {}
         self._entity_ids: set[str] = set()
-        self._dangling: dict[str, int] = {}
-        self._counts = {"entity": 0, "relation": 0, "document": 0}
+        self._dangling: dict[str, tuple[int, str]] = {}
+        self._counts = dict.fromkeys(_MODELS, 0)
         self.schema = Schema()
 
     def validate(self) -> None:
         """Pass 1: parse every line; collect the schema, the names used and the entity ids."""
+        first_schema = True
         for number, _, model in self._lines():
-            if isinstance(model, Schema):
-                self._file_schema = self._file_schema.merge(model)
+            if isinstance(model, Schema):  # the first keeps its name and IRI; later ones add types
+                self._file_schema = model if first_schema else self._file_schema.merge(model)
+                first_schema = False
             elif isinstance(model, Entity):
                 self._types.setdefault(model.type, number)
                 self._entity_ids.add(model.id)
             elif isinstance(model, Relation):
                 self._predicates.setdefault(model.predicate, number)
                 for end in (model.subject, model.object):
-                    self._dangling.setdefault(end, number)
+                    self._dangling.setdefault(end, (number, "relation"))
+            elif isinstance(model, Mention):
+                self._dangling.setdefault(model.entity_id, (number, "mention"))
         for entity_id in self._entity_ids:
             self._dangling.pop(entity_id, None)
         self.schema = self._resolve_schema()
 
     def check_references(self, store: GraphStore) -> None:
-        """Raise ``InputError`` if a relation's entity is neither in the file nor in ``store``."""
-        for entity_id, number in sorted(self._dangling.items(), key=lambda kv: kv[1]):
+        """Raise ``InputError`` if an entity a line refers to is neither in the file nor in ``store``."""
+        for entity_id, (number, kind) in sorted(self._dangling.items(), key=lambda kv: kv[1]):
             if store.get_entity(entity_id) is None:
                 raise InputError(
-                    f'{self.path}, line {number}: the relation refers to entity "{entity_id}", which is '
+                    f'{self.path}, line {number}: the {kind} refers to entity "{entity_id}", which is '
                     "neither in the file nor in the store. Nothing was imported."
                 )
 
     def batches(self, batch_size: int = 1000) -> Iterator[GraphBatch]:
-        """Documents and entities (pass 2), then relations (pass 3), ``batch_size`` items a batch."""
-        self._counts = {"entity": 0, "relation": 0, "document": 0}
-        for kinds in (("document", "entity"), ("relation",)):
+        """Documents, chunks and entities (pass 2), then mentions and relations (pass 3)."""
+        self._counts = dict.fromkeys(_MODELS, 0)
+        for kinds in _PASSES:
             pending: list[BaseModel] = []
             for _, kind, model in self._lines():
                 if kind in kinds:
@@ -140,6 +191,7 @@ class JsonlSource:
                         pending = []
             if pending:
                 yield _batch(pending)
+        logger.debug("jsonl import: %s", self._counts)
 
     def report(self) -> ImportReport:
         """Counts of what :meth:`batches` yielded."""
@@ -222,6 +274,8 @@ def _named(schema: Schema) -> str:
 def _batch(items: list[BaseModel]) -> GraphBatch:
     return GraphBatch(
         documents=tuple(i for i in items if isinstance(i, Document)),
+        chunks=tuple(i for i in items if isinstance(i, Chunk)),
         entities=tuple(i for i in items if isinstance(i, Entity)),
+        mentions=tuple(i for i in items if isinstance(i, Mention)),
         relations=tuple(i for i in items if isinstance(i, Relation)),
     )

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from kgsynth.errors import SchemaError, StoreError
 from kgsynth.model import (
+    Chunk,
     DeletionReport,
     Document,
     Entity,
@@ -475,6 +476,24 @@ class SQLiteStore:
         if row is None:
             return None
         return Document(id=row[0], source=row[1], text=row[2], metadata=json.loads(row[3]))
+
+    def iter_documents(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[Document]]:
+        """All documents in id order, ``batch_size`` at a time (a lossless export reads them all)."""
+        after = ""
+        while rows := self._fetchall(
+            "SELECT id, source, text, metadata FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+            (after, batch_size),
+        ):
+            yield [Document(id=r[0], source=r[1], text=r[2], metadata=json.loads(r[3])) for r in rows]
+            after = rows[-1][0]
+
+    def chunks(self, document_id: str) -> list[Chunk]:
+        """The chunks of one document, in text order."""
+        rows = self._fetchall(
+            'SELECT id, document_id, start, "end", text FROM chunks WHERE document_id = ? ORDER BY start, id',
+            (document_id,),
+        )
+        return [Chunk(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
 
     def document_ids(self, source: str) -> list[str]:
         """Ids of the stored documents read from ``source`` (a path), sorted."""

@@ -116,7 +116,7 @@ def test_import_rdf_writes_nothing_when_the_input_is_bad(
     [
         (
             [{"kind": "entity", "id": "a", "name": "a"}, {"kind": "fact"}],
-            r'line 2: "kind" must be one of document, entity, relation, schema, not "fact"',
+            r'line 2: "kind" must be one of chunk, document, entity, mention, relation, schema, not "fact"',
         ),
         ([{"kind": "entity", "id": "a"}], r"line 1: not a valid entity: name: Field required\."),
         ([["not", "an", "object"]], r'line 1: "kind" must be one of .*, not null'),
