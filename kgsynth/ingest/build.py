@@ -24,12 +24,14 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgsynth.errors import ConfigError, ExtractionError, InputError
 from kgsynth.ingest.assemble import assemble
 from kgsynth.ingest.chunk import DEFAULT_MAX_CHUNK_CHARS, chunk_document
+from kgsynth.ingest.lifeline import workers_end_with_this_process
 from kgsynth.ingest.read import ReadDocument, ReadOptions, check_paths, read_documents
 from kgsynth.ingest.report import MAX_SKIPPED_KEPT, BuildProgress, BuildReport, SkippedInput
 from kgsynth.ingest.shard import Shard
@@ -94,13 +96,15 @@ def build(
         resolver.seed(page)
     run = _Run(store=store, shard=shard, strict=strict, progress=progress)
     todo = run.select(read_documents(checked, read_options))
-    for item, chunks, facts in _extract(todo, pipeline, workers, batch_size, max_chunk_chars):
-        graph = assemble(item.document, chunks, facts, resolver, schema)
-        if strict and graph.dropped:
-            reason = next(iter(graph.dropped))
-            raise ExtractionError(f'{item.document.source}: dropped {reason}; nothing of it was written.')
-        store.write(graph.batch)
-        run.built(item, graph.batch, graph.dropped)
+    # Forked extraction workers must not outlive a build that is killed (lifeline.py).
+    with workers_end_with_this_process() if workers > 1 else nullcontext():
+        for item, chunks, facts in _extract(todo, pipeline, workers, batch_size, max_chunk_chars):
+            graph = assemble(item.document, chunks, facts, resolver, schema)
+            if strict and graph.dropped:
+                reason = next(iter(graph.dropped))
+                raise ExtractionError(f'{item.document.source}: dropped {reason}; nothing of it was written.')
+            store.write(graph.batch)
+            run.built(item, graph.batch, graph.dropped)
     report = run.report(model=getattr(pipeline, "model_name", ""))
     logger.info("%s", report.summary())
     if report.dropped:
