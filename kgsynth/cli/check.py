@@ -81,6 +81,14 @@ def check_cli(
     max_chars: Annotated[
         int, typer.Option("--max-chars", min=1, help="Skip input lines longer than this.")
     ] = DEFAULT_MAX_CHARS,
+    closed_world: Annotated[
+        bool,
+        typer.Option(
+            "--closed-world",
+            help='Read a fact the graph lacks as false: a "no" to a yes/no, count or comparison question '
+            "is then supported by absence (default: open world, only a stated denial supports it).",
+        ),
+    ] = False,
 ) -> None:
     """Check statements, QA pairs or generated samples against the graph: supported, contradicted, unknown.
 
@@ -118,6 +126,7 @@ def check_cli(
                 coverage=coverage,
                 model=model,
                 on_item=show,
+                closed_world=closed_world,
             )
     _print_summary(checked)
     code = checked.exit_code(fail_on)

@@ -47,16 +47,26 @@ def check_file(
     batch_size: int = DEFAULT_BATCH_SIZE,
     model: str = "auto",
     on_item: Callable[[CheckSummary], None] | None = None,
+    closed_world: bool = False,
 ) -> CheckSummary:
     """Check a JSONL file (or ``"-"``/a byte stream) against ``store``; write results to ``output``.
 
     Returns the counts; ``summary.exit_code(fail_on)`` is what the CLI exits with.
+    ``closed_world``: a "no" to a yes/no question is supported by the fact's absence (``Checker``).
 
     Raises:
         InputError: the input file cannot be opened.
         CheckError: the store has no schema and none was given.
     """
-    checker = Checker(store, schema, pipeline, implicit=implicit, coverage=coverage, model=model)
+    checker = Checker(
+        store,
+        schema,
+        pipeline,
+        implicit=implicit,
+        coverage=coverage,
+        model=model,
+        closed_world=closed_world,
+    )
     summary = CheckSummary()
     kept: list[CheckedRecord | SkippedLine] = []
     with _open_source(source) as (stream, name), _atomic_text(output) as out:

@@ -97,3 +97,16 @@ def test_cli_check_option_choices_mirror_the_library():
     assert get_args(kgsynth.cli.check.FailOn) == get_args(verify.FailOn)
     assert set(get_args(kgsynth.cli.check.Coverage)) == set(get_args(verify.Coverage))
     assert kgsynth.cli.check.DEFAULT_MAX_CHARS == verify.DEFAULT_MAX_CHARS
+
+
+ABSENT_NO = '{"id": "c", "question": "Does aspirin treat tremor?", "answer": "No"}\n'
+
+
+@pytest.mark.parametrize(
+    ("options", "verdict"), [((), "not_fully_supported"), (("--closed-world",), "supported")]
+)
+def test_cli_check_closed_world_reads_an_absent_fact_as_false(runner, graph, tmp_path, options, verdict):
+    # the graph has no "aspirin treats tremor": open world by default, --closed-world makes "no" hold
+    result = invoke(runner, graph, tmp_path, ABSENT_NO, *options, quiet=True)
+    assert result.exit_code == 0
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == [verdict]
