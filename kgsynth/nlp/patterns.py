@@ -11,6 +11,8 @@ and surface patterns in a small language compiled to ``spacy.matcher.Matcher`` p
             pattern: "SUBJ - ~induce OBJ"
             confidence: 0.85                     # optional
             not_negated_by: [not]                # optional: cue words that do not negate this pattern
+    modifier_heads: [allergy]   # optional: a mention right before a mention with one of these words
+                                # only modifies it ("penicillin allergy"): it takes part in no relation
 
 Pattern words, separated by spaces:
 
@@ -82,6 +84,8 @@ class PatternSpec:
 
     patterns: tuple[RelationPattern, ...] = ()
     triggers: dict[str, tuple[str, ...]] | None = None
+    #: Words of a mention that make the mention right before it a modifier ("penicillin allergy").
+    modifier_heads: frozenset[str] = frozenset()
 
 
 def load_patterns(path: str | Path | None, schema: Schema) -> PatternSpec:
@@ -122,7 +126,14 @@ def load_patterns(path: str | Path | None, schema: Schema) -> PatternSpec:
         )
         for entry in body.get("patterns", []) or []:
             patterns.append(_compile_entry(relation, entry, path, text))
-    return PatternSpec(patterns=tuple(patterns), triggers=triggers)
+    heads = raw.get("modifier_heads", []) or []
+    if not isinstance(heads, list):
+        raise InputError(
+            f"{path}, line {_line_of(text, 'modifier_heads:')}: modifier_heads must be a list of words"
+        )
+    return PatternSpec(
+        patterns=tuple(patterns), triggers=triggers, modifier_heads=frozenset(str(w).lower() for w in heads)
+    )
 
 
 def compile_pattern(

@@ -12,6 +12,7 @@ rule, and gets ``negated``/``hedged`` from ``negation.polarity``. Results are wr
 
 from __future__ import annotations
 
+import itertools
 import logging
 from bisect import bisect_left
 from collections import defaultdict
@@ -23,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from kgsynth.model import Schema
 from kgsynth.nlp.mentions import MENTIONS_ATTR
-from kgsynth.nlp.negation import CueIndex
+from kgsynth.nlp.negation import NEGATION_CUES, CueIndex
 from kgsynth.nlp.patterns import PatternSpec, RelationPattern, load_patterns
 
 logger = logging.getLogger(__name__)
@@ -100,10 +101,12 @@ class RelationFinder:
         for relation, words in (spec.triggers or {}).items():
             self.triggers.add(relation, list(nlp.tokenizer.pipe(words)))
         self._fits_cache: dict[tuple[str, str, str], bool] = {}
+        self.modifier_heads = spec.modifier_heads
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.get(MENTIONS_ATTR) or []
         found = self._from_patterns(doc, mentions)
+        modifiers = _modifiers(doc, mentions, self.modifier_heads)
         if self.cooccurrence:
             # A pair a pattern already typed is not re-typed by mere co-occurrence.
             typed = _pattern_name_pairs(mentions, found)
@@ -114,6 +117,8 @@ class RelationFinder:
                 )
                 if typed.get(_name_pair(mentions, f), f.predicate) == f.predicate
             ]
+        if modifiers:
+            found = [f for f in found if f.subject not in modifiers and f.object not in modifiers]
         doc._.set(RELATIONS_ATTR, self._with_polarity(doc, found))
         return doc
 
@@ -183,17 +188,20 @@ class RelationFinder:
         by_sentence: dict[int, list[int]] = {}
         for i, mention in enumerate(mentions):
             by_sentence.setdefault(doc[mention[0]].sent.start, []).append(i)
-        triggered: dict[int, dict[str, int]] = {}
+        triggered: dict[int, dict[str, tuple[int, int]]] = {}
         positions: dict[tuple[int, str], list[int]] = defaultdict(list)
         lists = _list_ids(doc, mentions)
-        for match_id, start, _end in self.triggers(doc):
+        for match_id, start, end in self.triggers(doc):
             sent_start = doc[start].sent.start
             if len(by_sentence.get(sent_start, ())) >= 2:
-                triggered.setdefault(sent_start, {}).setdefault(doc.vocab.strings[match_id], start)
+                triggered.setdefault(sent_start, {}).setdefault(doc.vocab.strings[match_id], (start, end))
                 positions[(sent_start, doc.vocab.strings[match_id])].append(start)
         for sent_start, relations in triggered.items():
             members = by_sentence[sent_start]
-            for relation, trigger in relations.items():
+            for relation, (trigger, trigger_end) in relations.items():
+                # A trigger that says the relation with a negation cue ("should not be used in" for
+                # contraindicated_for) is not negated by that cue: a prohibition of use IS the relation.
+                own_cues = frozenset(t.lower_ for t in doc[trigger:trigger_end]) & NEGATION_CUES
                 symmetric = self.relations[relation].symmetric
                 for a in members:
                     for b in members:
@@ -224,7 +232,7 @@ class RelationFinder:
                                 f"cooccurrence:{relation}",
                                 start,
                                 end,
-                                frozenset(),
+                                own_cues,
                             )
                         )
         return found
@@ -279,6 +287,21 @@ def _chain(
         if not partial:
             break
     return partial
+
+
+def _modifiers(doc: Doc, mentions: list[list], heads: frozenset[str]) -> set[int]:
+    """Mentions right before a mention with a head word ("penicillin allergy": an allergy TO penicillin).
+
+    Such a mention only says which kind of the next thing is meant; it is neither end of a relation.
+    """
+    if not heads:
+        return set()
+    return {
+        i
+        for i, (mention, following) in enumerate(itertools.pairwise(mentions))
+        if following[0] == mention[1]
+        and not heads.isdisjoint(t.lower_ for t in doc[following[0] : following[1]])
+    }
 
 
 def _trigger_between(a: list, b: list, triggers: list[int]) -> bool:

@@ -86,3 +86,16 @@ def test_not_negated_by_words_join_the_exempt_words(test_schema: Schema, tmp_pat
     )
     [pattern] = load_patterns(path, test_schema).patterns
     assert "not" in pattern.required_words
+
+
+def test_load_patterns_reads_modifier_heads(test_schema: Schema, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("modifier_heads: [Allergy, intolerance]\nrelations: {}\n")
+    assert load_patterns(path, test_schema).modifier_heads == frozenset({"allergy", "intolerance"})
+
+
+def test_load_patterns_refuses_modifier_heads_that_are_no_list(test_schema: Schema, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("relations: {}\nmodifier_heads: allergy\n")
+    with pytest.raises(InputError, match=r"p\.yaml, line 2: modifier_heads must be a list of words"):
+        load_patterns(path, test_schema)
