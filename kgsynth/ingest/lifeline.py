@@ -55,10 +55,12 @@ def _in_forked_child() -> None:
     """Runs in every forked child: a worker of a guarded build ties its life to its parent."""
     global _guarded_parent
     parent, _guarded_parent = _guarded_parent, None  # the worker's own children are not guarded
-    if parent is None or os.getppid() != parent:
+    if parent is None:
         return
     _ask_for_a_signal_when_the_parent_dies()
-    if os.getppid() != parent:  # the parent died before the request: no signal will come
+    # ``parent`` forked this process, so another parent pid means it died already (perhaps before
+    # this hook ran, under load), and no signal will come for it.
+    if os.getppid() != parent:
         os._exit(1)
     threading.Thread(target=_watch, args=(parent,), name="kgsynth-parent-watch", daemon=True).start()
 

@@ -121,3 +121,15 @@ def test_watchdog_ends_a_worker_without_the_kernel_signal() -> None:
         if worker:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker, signal.SIGKILL)
+
+
+def test_worker_whose_parent_died_before_its_fork_hook_ran_ends_at_once() -> None:
+    # The hook sees another parent than the process that forked it: that one is gone already.
+    script = (
+        "from kgsynth.ingest import lifeline\n"
+        "lifeline._guarded_parent = -1\n"
+        "lifeline._in_forked_child()\n"
+        "print('still running')\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (finished.returncode, finished.stdout) == (1, "")
