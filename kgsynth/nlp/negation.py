@@ -96,15 +96,17 @@ SCOPE_ENDS = frozenset(
     {"but", "however", "although", "though", "except", "yet", "whereas", "while", ";", ":"}
 )
 #: Cue word followed by one of these is not a negation ("not only", "no doubt").
-_PSEUDO_NEGATIONS = {
-    ("not", "only"),
-    ("not", "just"),
-    ("no", "doubt"),
-    ("not", "necessarily"),
-    ("without", "any"),
-    ("no", "longer"),
-    ("not", "alone"),
-}
+PSEUDO_NEGATIONS = frozenset(
+    {
+        ("not", "only"),
+        ("not", "just"),
+        ("no", "doubt"),
+        ("not", "necessarily"),
+        ("without", "any"),
+        ("no", "longer"),
+        ("not", "alone"),
+    }
+)
 #: "has not been studied": absence of evidence, so a hedge, not a negation of the relation.
 _UNSTUDIED = frozenset(
     {"studied", "evaluated", "investigated", "established", "examined", "assessed", "tested", "determined"}
@@ -123,7 +125,7 @@ class CueIndex:
         following = [*words[1:], ""][: len(words)]
         # A cue inside a mention is part of its name ("migraine without aura"), not a cue.
         real = [
-            (w, n) not in _PSEUDO_NEGATIONS and t.ent_iob_ not in ("B", "I")
+            (w, n) not in PSEUDO_NEGATIONS and t.ent_iob_ not in ("B", "I")
             for w, n, t in zip(words, following, doc, strict=True)
         ]
         unstudied = {i for i, w in enumerate(words) if w == "not" and _is_unstudied(words, i)}

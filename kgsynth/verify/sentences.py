@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
-from kgsynth.nlp.negation import NEGATION_CUES
+from kgsynth.nlp.negation import NEGATION_CUES, PSEUDO_NEGATIONS
 
 _WORD = re.compile(r"n't|[a-z]+")
 #: Words before the first mention that can still negate a claim ("no evidence that X causes Y").
@@ -81,16 +81,27 @@ def words(text: str) -> list[str]:
 
 
 def has_negation_cue(text: str) -> bool:
-    """Whether any negation cue word occurs in ``text``."""
-    return any(word in NEGATION_CUES for word in words(text))
+    """Whether any negation cue word occurs in ``text`` ("not only", "no doubt" are none)."""
+    return _has_cue(words(text))
 
 
 def negated_between(text: str, a: FoundMention, b: FoundMention, sentence_start: int) -> bool:
     """A negation cue between the two mentions, or in the few words just before the first."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     between = words(text[first.end : second.start])
-    before = words(text[sentence_start : first.start])[-NEGATION_LOOKBACK:]
-    return any(word in NEGATION_CUES for word in (*between, *before))
+    before = words(text[sentence_start : first.start])
+    return _has_cue(between) or _has_cue(before, last=NEGATION_LOOKBACK)
+
+
+def _has_cue(said: list[str], last: int | None = None) -> bool:
+    """Whether a negation cue stands among ``said`` (only its ``last`` words, if given) that is no
+    pseudo-negation: "not only X but also Y" says both (``negation.PSEUDO_NEGATIONS``)."""
+    following = [*said[1:], ""]
+    start = 0 if last is None else max(len(said) - last, 0)
+    return any(
+        said[i] in NEGATION_CUES and (said[i], following[i]) not in PSEUDO_NEGATIONS
+        for i in range(start, len(said))
+    )
 
 
 def distance(mentions: Sequence[FoundMention], proposal: FoundRelation) -> int:
