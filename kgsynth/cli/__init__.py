@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kgsynth.cli import build, check, generate, ontology, project, rdf  # noqa: F401  (registers commands)
+from kgsynth.cli import blend, build, check, generate, ontology, project, rdf, serve  # noqa: F401  (registers commands)
 from kgsynth.cli.app import app
 
 __all__ = ["app", "main"]
