@@ -413,6 +413,20 @@ _MENTION_COLUMNS = (
     "       m.end AS end, m.text AS text, m.sentence AS sentence"
 )
 
+DOCUMENTS_PAGE = """
+MATCH (d:Document)
+WHERE d.id > $after
+RETURN d.id AS id, d.source AS source, d.text AS text, d.metadata AS metadata
+ORDER BY d.id
+LIMIT $limit
+"""
+
+CHUNKS_OF_DOCUMENT = """
+MATCH (:Document {id: $document_id})-[:HAS_CHUNK]->(c:Chunk)
+RETURN c.id AS id, c.document_id AS document_id, c.start AS start, c.end AS end, c.text AS text
+ORDER BY c.start, c.id
+"""
+
 GET_DOCUMENT = """
 MATCH (d:Document {id: $id})
 RETURN d.id AS id, d.source AS source, d.text AS text, d.metadata AS metadata
@@ -649,6 +663,8 @@ _CONSTANTS = {
     "delete_document": DELETE_DOCUMENT,
     "delete_orphaned_entities": DELETE_ORPHANED_ENTITIES,
     "get_document": GET_DOCUMENT,
+    "documents_page": DOCUMENTS_PAGE,
+    "chunks_of_document": CHUNKS_OF_DOCUMENT,
     "document_ids_from_source": DOCUMENT_IDS_FROM_SOURCE,
     "get_entity": GET_ENTITY,
     "entities_with_ids": ENTITIES_WITH_IDS,

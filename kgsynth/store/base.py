@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Literal, Protocol, runtime_checkable
 
 from kgsynth.model import (
+    Chunk,
     DeletionReport,
     Document,
     Entity,
@@ -93,6 +94,12 @@ class GraphStore(Protocol):
 
         ``build`` uses it to replace the facts of a document whose content changed.
         """
+
+    def iter_documents(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[Document]]:
+        """All documents in id order, a page at a time (a lossless export reads them all)."""
+
+    def chunks(self, document_id: str) -> list[Chunk]:
+        """The chunks of one document, in text order."""
 
     def get_entity(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""

@@ -51,6 +51,7 @@ from kgsynth.errors import (
 from kgsynth.model import (
     IDENTIFIER,
     RESERVED_NAMES,
+    Chunk,
     DeletionReport,
     Document,
     Entity,
@@ -422,12 +423,22 @@ class Neo4jStore:
     def get_document(self, document_id: str) -> Document | None:
         """The document with this id, or None."""
         records = self._read("get_document", cypher.GET_DOCUMENT, id=document_id)
-        if not records:
-            return None
-        r = records[0]
-        return Document(
-            id=r["id"], source=r["source"] or "", text=r["text"], metadata=json.loads(r["metadata"] or "{}")
-        )
+        return _document(records[0]) if records else None
+
+    def iter_documents(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[Document]]:
+        """All documents in id order, ``batch_size`` at a time (a lossless export reads them all)."""
+        after = ""
+        while records := self._read("documents_page", cypher.DOCUMENTS_PAGE, after=after, limit=batch_size):
+            yield [_document(r) for r in records]
+            after = records[-1]["id"]
+
+    def chunks(self, document_id: str) -> list[Chunk]:
+        """The chunks of one document, in text order."""
+        records = self._read("chunks_of_document", cypher.CHUNKS_OF_DOCUMENT, document_id=document_id)
+        return [
+            Chunk(id=r["id"], document_id=r["document_id"], start=r["start"], end=r["end"], text=r["text"])
+            for r in records
+        ]
 
     def document_ids(self, source: str) -> list[str]:
         """Ids of the stored documents read from ``source``, sorted."""
@@ -1049,6 +1060,12 @@ def _relation_row(relation_id: str, relation: Relation) -> dict[str, Any]:
         "ev_sentences": [e.sentence for e in evidence],
         "ev_extractors": [e.extractor for e in evidence],
     }
+
+
+def _document(r: Any) -> Document:
+    return Document(
+        id=r["id"], source=r["source"] or "", text=r["text"], metadata=json.loads(r["metadata"] or "{}")
+    )
 
 
 def _entity(record: Any) -> Entity:

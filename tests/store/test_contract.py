@@ -154,6 +154,23 @@ def test_document_ids_lists_the_documents_of_a_source_sorted(store):
     assert store.document_ids("notes/a.txt") == sorted(d.id for d in drafts)
 
 
+def test_iter_documents_pages_every_document_in_id_order(store):
+    documents = [Document.from_text(f"Note number {i}.", source=f"n{i}.txt") for i in range(5)]
+    store.write(GraphBatch(documents=tuple(documents)))
+    pages = list(store.iter_documents(batch_size=2))
+    assert ([len(p) for p in pages], [d for p in pages for d in p]) == (
+        [2, 2, 1],
+        sorted(documents, key=lambda d: d.id),
+    )
+
+
+def test_chunks_of_a_document_come_in_text_order(store):
+    late = Chunk(id="chunk:b", document_id=NOTE.id, start=25, end=48, text=NOTE.text[25:48])
+    early = Chunk(id="chunk:z", document_id=NOTE.id, start=0, end=24, text=NOTE.text[:24])
+    store.write(GraphBatch(documents=(NOTE, CASE), chunks=(late, early)))
+    assert (store.chunks(NOTE.id), store.chunks(CASE.id)) == ([early, late], [])
+
+
 def test_document_ids_of_unknown_source_is_empty(graph):
     assert graph.document_ids("nowhere.txt") == []
 
