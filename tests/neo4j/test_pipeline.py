@@ -72,7 +72,8 @@ class Cli:
     def clear_neo4j(self) -> None:
         from kgsynth.store.neo4j import Neo4jStore
 
-        with Neo4jStore(self.neo4j_url) as store:  # credentials from the environment
+        user, password = self.env["KGSYNTH_NEO4J_USER"], self.env["KGSYNTH_NEO4J_PASSWORD"]
+        with Neo4jStore(self.neo4j_url, user=user, password=password) as store:
             store.clear()
 
     def neo4j_duplicates(self) -> dict[str, int]:
