@@ -94,12 +94,18 @@ class QuestionReader:
         state = VariableState.empty()
         atoms: list[Atom] = []
         for start, end in _sentences(question, stem_end, self._starters):
-            atom = self._sentence(question, start, end, facts, state)
-            if atom is None:
+            if self._asks_back(question[start:end]):
+                # "X can treat several conditions. Name one of them.": the answer is that unnamed entity.
+                if not _ask_last(atoms, state):
+                    return None
+                continue
+            read = self._sentence(question, start, end, facts, state)
+            if read is None:
                 return None
-            atoms.append(atom)
+            atoms += read
         if not atoms:
             return None
+        atoms = [_asking(a, state) for a in atoms]
         asked = [t for t in state.terms if t.asked]
         yes_no = question[atoms[-1].start : atoms[-1].end].split()[:1]
         if polarity is not None and not reply and not asked:
@@ -117,14 +123,59 @@ class QuestionReader:
         rule = "qa:multiple_choice" if options else "qa:asked"
         return Query(question, tuple(atoms), answers=tuple(names), rule=rule)
 
+    def _asks_back(self, sentence: str) -> bool:
+        """Whether the sentence only asks for the entity just introduced ("Name one of them.")."""
+        said = " ".join(re.findall(r"[\w']+", sentence.lower()))
+        return any(said == f"{verb} {back}" for verb in self.words.ask_verbs for back in self.words.ask_back)
+
     def _sentence(
         self, text: str, start: int, end: int, facts: TextFacts, state: VariableState
-    ) -> Atom | None:
+    ) -> list[Atom] | None:
         state.next_sentence()
         variables = self.terms.variables(text, start, end, state)
         mentions = [m for m in facts.mentions if start <= m.start and m.end <= end]
         terms = sorted(variables + self.terms.entities(mentions, variables), key=lambda t: t.start)
         terms = _appositions(text, terms, state)
+        terms = self._noun_of_value(text, terms, state)
+        split = self._relative_clause(text, terms)
+        if split is not None:
+            # "Name a symptom of a disease that lisinopril is used to treat": two statements, the
+            # middle term shared ("a symptom of a disease"; "a disease that lisinopril ... treat").
+            head = self._clause(text, start, split, terms[:2], state)
+            tail = self._clause(text, terms[1].start, end, terms[1:], state)
+            return head + tail if head is not None and tail is not None else None
+        return self._clause(text, start, end, terms, state)
+
+    def _noun_of_value(self, text: str, terms: list[Term], state: VariableState) -> list[Term]:
+        """ "The drug class of a certain drug is X", "Is X the drug class of this drug?": "the N of T"
+        is the relation N, not an unnamed entity, and X is its value (it takes the noun's place)."""
+        if len(terms) != 3:
+            return terms
+        for i in (0, 1):
+            noun, owner = terms[i], terms[i + 1]
+            value = terms[2] if i == 0 else terms[0]
+            fresh = noun.kind == "var" and (noun.var or 0) >= state.before_sentence and not noun.asked
+            of = text[noun.end : owner.start].strip().lower() == "of"
+            gap = text[owner.end : value.start] if i == 0 else text[value.end : noun.start]
+            copula = gap.strip().lower() in ("", "is", "are", "was", "were")
+            starts_the = text[noun.start : noun.end].lower().startswith("the ")
+            if fresh and of and copula and starts_the:
+                merged = replace(value, start=noun.start, end=noun.end, type=value.type or noun.type)
+                return [merged, owner]
+        return terms
+
+    def _relative_clause(self, text: str, terms: list[Term]) -> int | None:
+        """Where a relative clause on the second of three terms starts ("a disease that X treats")."""
+        if len(terms) != 3:
+            return None
+        between = text[terms[1].end : terms[2].start].split()
+        if between and between[0].lower() in self.words.relative_words:
+            return terms[1].end
+        return None
+
+    def _clause(
+        self, text: str, start: int, end: int, terms: list[Term], state: VariableState
+    ) -> list[Atom] | None:
         relation = find_relation(text, start, end, terms, self.lexicon, self.schema, self.terms)
         if relation is None:
             return None
@@ -143,7 +194,7 @@ class QuestionReader:
         if len(terms) != 2:
             return None
         subject, object_, rule = order(text, start, end, terms, relation, self.schema, self.words)
-        return Atom(subject, relation.name, object_, start, end, rule)
+        return [Atom(subject, relation.name, object_, start, end, rule)]
 
     def _answer_names(self, reply: str, type_name: str | None, at: int) -> list[Term]:
         """The names a (list) answer gives: the longest runs of its pieces that name a graph entity
@@ -171,12 +222,49 @@ class QuestionReader:
         return [n for n in names if n.text]
 
 
+def _ask_last(atoms: list[Atom], state: VariableState) -> bool:
+    """Make the last unnamed entity of the question so far the one asked for; False if there is none."""
+    if any(t.asked for t in state.terms):
+        return True  # "Which law governs it? Name one if there are several.": already asked
+    last = next((t for t in reversed(state.terms) if t.kind == "var" and t.var is not None), None)
+    if last is None or not atoms:
+        return False
+    state.terms[last.var or 0] = replace(last, asked=True)
+    return True
+
+
+def _asking(atom: Atom, state: VariableState) -> Atom:
+    """The atom with its variables marked asked as ``state`` now has them."""
+
+    def marked(term: Term) -> Term:
+        if term.kind == "var" and term.var is not None and state.terms[term.var].asked and not term.asked:
+            return replace(term, asked=True)
+        return term
+
+    return replace(atom, subject=marked(atom.subject), object=marked(atom.object))
+
+
 def _appositions(text: str, terms: list[Term], state: VariableState) -> list[Term]:
     """ "Is X a drug that ...", "X is a symptom of ...": the new unnamed entity right after X is X."""
     out: list[Term] = []
     for term in terms:
         previous = out[-1] if out else None
         between = text[previous.end : term.start].strip().lower() if previous else ""
+        if (
+            previous is not None
+            and previous.kind == "var"
+            and previous.asked
+            and previous.type is None
+            and term.kind == "var"
+            and not term.asked
+            and text[term.start : term.end].lower().split()[0] in ("a", "an")
+            and between in ("is", "are", "was", "were")
+        ):
+            # "Which of these is a symptom of X?": the entity asked for is that symptom.
+            typed = replace(previous, type=term.type)
+            state.terms[previous.var or 0] = state.terms[term.var or 0] = typed
+            out[-1] = typed
+            continue
         if (
             previous is not None
             and previous.kind == "entity"

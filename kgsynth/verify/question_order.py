@@ -61,9 +61,7 @@ def find_relation(
     finder: TermFinder,
 ) -> Relation | None:
     """The relation of ``text[start:end]`` outside its terms (see the module docstring), or None."""
-    tokens = [
-        (m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)
-    ]
+    tokens = [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
     words = [w if not any(t.start < e and s < t.end for t in terms) else "\x00" for w, s, e in tokens]
     found = _first_phrase(words, lexicon)
     if found is not None:
@@ -192,9 +190,20 @@ def _noun_of(text: str, terms: list[Term], schema: Schema, finder: TermFinder) -
         and any(schema.is_a(second.type, d) for d in r.domain)
         and any(schema.is_a(wanted, t) for t in r.range)
     ]
+    if len(fitting) > 1:
+        # "the drug class of this drug": interacts_with may range over drug classes too, but only
+        # belongs_to_class says "class"
+        said = set(re.findall(r"[a-z]+", (noun or text[first.start : first.end]).lower())) - GENERIC_WORDS
+        fitting = [r for r in fitting if said & set(_label_words(schema, r))]
     if len(fitting) != 1:
         return None
     return Relation(fitting[0], first.end, second.start, how="noun_of")
+
+
+def _label_words(schema: Schema, name: str) -> list[str]:
+    relation = schema.relation_type(name)
+    label = relation.label or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", relation.name).replace("_", " ")
+    return re.findall(r"[a-z]+", label.lower())
 
 
 def _by_stem(text: str, start: int, end: int, terms: list[Term], lexicon: RelationLexicon) -> Relation | None:

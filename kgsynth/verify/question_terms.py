@@ -53,8 +53,10 @@ class TermFinder:
             label = (entity_type.label or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entity_type.name)).lower()
             for noun in (label, _plural(label)):
                 self.nouns.setdefault(noun, entity_type.name)
+        #: Nouns that stand for an entity of any type ("several conditions": a disease or a symptom).
+        self.generic = frozenset(words.generic_nouns) - set(self.nouns)
         dets = sorted({*words.new, *words.back, *words.asked}, key=len, reverse=True)
-        nouns = sorted(self.nouns, key=len, reverse=True)
+        nouns = sorted({*self.nouns, *self.generic}, key=len, reverse=True)
         det_re, noun_re = "|".join(map(_words_re, dets)), "|".join(map(_words_re, nouns))
         self._phrase = re.compile(
             rf"(?<![\w-])(?P<det>{det_re})\s+(?P<noun>{noun_re})(?![\w-])", re.IGNORECASE
@@ -77,6 +79,8 @@ class TermFinder:
             type_name = self.noun_type(noun)
             if self._starts_phrase(sentence[match.start("noun") :]):
                 continue  # "is a party to": the noun is part of a relation's phrase
+            if _as_relation_noun(sentence, match.start(), match.end()):
+                continue  # "that has this symptom as a symptom": the noun names the relation
             before = sentence[: match.start()].split()
             # "which drugs" asks wherever it stands ("X appears in which movies?"); a relative "which"
             # is followed by a clause, not by a type noun.
@@ -184,6 +188,12 @@ class VariableState:
                 if term.type == type_name and term.kind == "var" and not term.asked:
                     return term
         return None
+
+
+def _as_relation_noun(sentence: str, start: int, end: int) -> bool:
+    """ "... has X as a symptom?": a noun phrase after "as" that ends the sentence names the relation."""
+    before = sentence[:start].split()
+    return bool(before) and before[-1].lower() == "as" and not sentence[end:].strip(" ?.!")
 
 
 def _asks(before: list[str], verbs: tuple[str, ...]) -> bool:

@@ -3,7 +3,8 @@
 They live in a data file (not in code) so users can extend them: the determiners that make a
 type noun a new unnamed entity ("a certain drug"), a reference back ("this drug") or the
 entity asked for ("which drug"); the imperatives that ask for the noun phrase after them
-("Name one drug ..."); and the separators of a list answer.
+("Name one drug ...") or for the unnamed entity just introduced ("Name one of them."); and
+the separators of a list answer.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from kgsynth.nlp.pipeline import ONTOLOGY_DIRS
 
 FILE_NAME = "questions.patterns.yaml"
 _LISTS = (
+    "generic_nouns",
     "ordinals",
     "ask_verbs",
+    "ask_back",
     "asked_words",
     "relative_words",
     "between_words",
@@ -35,8 +38,10 @@ class QuestionWords:
     new: tuple[str, ...]
     back: tuple[str, ...]
     asked: tuple[str, ...]
+    generic_nouns: tuple[str, ...]
     ordinals: tuple[str, ...]
     ask_verbs: tuple[str, ...]
+    ask_back: tuple[str, ...]
     asked_words: tuple[str, ...]
     relative_words: tuple[str, ...]
     between_words: tuple[str, ...]

@@ -129,3 +129,50 @@ def test_question_that_cannot_be_read_falls_back_to_a_statement(graph, pipeline)
     # no relation phrase at all: checked the old way, as "question answer"
     status, claims = verdict(graph, pipeline, "Tell me about aspirin.", "headache")
     assert (status, claims) == ("not_fully_supported", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "status"),
+    [
+        # "Name one of them" asks for the unnamed entity just introduced; "conditions" may be of any type
+        ("Aspirin can treat several conditions. Name one of them.", "migraine", "supported"),
+        ("Aspirin can treat several conditions. Name one of them.", "tremor", "not_fully_supported"),
+        # "the drug class of X" is the relation, not an unnamed drug class
+        ("Warfarin interacts with a certain drug. Name the drug class of this drug.", "NSAID", "supported"),
+        (
+            "Warfarin interacts with a certain drug. Name the drug class of this drug.",
+            "opioid",
+            "contradicted",
+        ),
+        (
+            "The drug class of a certain drug is NSAID. Which symptom does that drug treat?",
+            "headache",
+            "supported",
+        ),
+        ("Warfarin interacts with a certain drug. Is NSAID the drug class of this drug?", "Yes", "supported"),
+        # a relative clause on the middle entity: two statements in one sentence
+        ("Name a drug that interacts with a drug that treats migraine.", "warfarin", "supported"),
+        ("Name a drug that interacts with a drug that treats migraine.", "lithium", "not_fully_supported"),
+    ],
+)
+def test_question_shapes_of_kgsynths_own_templates(graph, pipeline, question, answer, status):
+    assert verdict(graph, pipeline, question, answer)[0] == status
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "status"),
+    [
+        ("Which of these is a symptom of migraine?\nA. tremor\nB. headache", "B", "supported"),
+        ("Which of these is a symptom of migraine?\nA. tremor\nB. headache", "A", "not_fully_supported"),
+        # "as a symptom" names the relation, it is no second unnamed symptom
+        ("Which of these diseases has headache as a symptom?\nA. seizure\nB. migraine", "B", "supported"),
+        (
+            "Which of these diseases has headache as a symptom?\nA. seizure\nB. migraine",
+            "A",
+            "not_fully_supported",
+        ),
+    ],
+)
+def test_question_which_of_these_takes_the_type_of_its_noun(graph, pipeline, question, answer, status):
+    graph.write(GraphBatch(relations=(fact("Disease:migraine", "has_symptom", "Symptom:headache"),)))
+    assert verdict(graph, pipeline, question, answer)[0] == status
