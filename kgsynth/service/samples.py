@@ -126,7 +126,7 @@ class SampleTable:
         sql, args = where.where(task_id)
         rows = self.db.conn().execute(
             f"SELECT s.* FROM samples s WHERE {sql} AND s.seq > ? ORDER BY s.seq LIMIT ?",
-            (*args, after, min(limit, MAX_PAGE)),
+            (*args, after, min(limit, MAX_PAGE + 1)),  # + 1: callers ask one more to know of a next page
         )
         return [SampleRow.from_row(row) for row in rows]
 
