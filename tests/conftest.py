@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kgsynth.model import Entity, EntityType, Evidence, GraphBatch, Relation, RelationType, Schema
+from tests.llm_server import smollm2_server
+
+# The real SmolLM2 server, once per session for every package (LLM extraction and claim reading too).
+__all__ = ["smollm2_server"]
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ a rerun resumes).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
+from kgsynth.cli._llm import LLMBaseUrlOption, LLMModelOption, llm_from_cli
 from kgsynth.cli.app import (
     OntologyOption,
     StoreOption,
@@ -55,6 +56,14 @@ PatternsOption = Annotated[
 MaxMbOption = Annotated[
     float, typer.Option("--max-mb", min=0.001, help="Skip files (and JSONL lines) larger than this.")
 ]
+ExtractorOption = Annotated[
+    Literal["rules", "llm", "both"],
+    typer.Option(
+        "--extractor",
+        help="Who reads the documents: rules (the spaCy pipeline), llm (an LLM endpoint: every relation "
+        "must quote the chunk and fit the ontology), or both (agreement raises confidence).",
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail at the first unreadable input or fact outside the ontology.")
 ]
@@ -77,6 +86,9 @@ def build_cli(
     ),
     strict: StrictOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
+    extractor: ExtractorOption = "rules",
+    llm_base_url: LLMBaseUrlOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
     """Read documents into the graph: entities and relations with their source spans.
 
@@ -105,7 +117,13 @@ def build_cli(
             "or set [ontology] source in kgsynth.toml."
         )
     options = ReadOptions(text_field=text_field, id_field=id_field, max_bytes=int(max_mb * 1e6))
-    pipeline = build_pipeline(schema, patterns=patterns, model=model)
+    llm = None
+    if extractor != "rules":  # the endpoint is checked before the store is opened
+        from kgsynth.ingest.llm_extract import LLMExtractor
+
+        backend = llm_from_cli(llm_base_url, llm_model, needed_by=f"--extractor {extractor}")
+        llm = LLMExtractor(backend, schema, strict=strict)
+    pipeline = build_pipeline(schema, patterns=patterns, model=model) if extractor != "llm" else None
     with open_store_from_cli(store) as graph, progress("build") as bar:
         task = bar.task_ids[0]
 
@@ -117,6 +135,7 @@ def build_cli(
         report = build(
             paths, graph, schema, pipeline=pipeline, workers=workers, batch_size=batch_size,
             shard=chosen_shard, progress=show, read_options=options, strict=strict,
+            extractor=extractor, llm=llm,
         )
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
@@ -143,6 +162,9 @@ def _print_summary(report: BuildReport) -> None:
     summary(report.summary())
     for reason, count in sorted(report.dropped.items()):
         detail(f"  dropped {count} {reason}")
+    if report.llm is not None:
+        for reason, count in sorted(report.llm.rejected.items()):
+            detail(f"  rejected {count} LLM relations: {reason}")
     if report.skipped_count:  # each one was logged as a warning when it was met
         stderr.print(f"Warning: {report.skipped_count} inputs skipped (listed above)", markup=False)
 

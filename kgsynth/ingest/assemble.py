@@ -16,7 +16,8 @@ link "the agreement" of another document to this one.
 Evidence span: a relation's ``Evidence.start``/``end`` is the tightest span holding both its
 subject and object mentions (``"aspirin is indicated for headache"`` within a longer sentence),
 and ``Evidence.sentence`` holds the whole sentence. The narrow span shows exactly what was
-read; the sentence gives a reader or checker the context.
+read; the sentence gives a reader or checker the context. A relation an LLM read carries the
+words it quoted (``FoundRelation.span_start``/``span_end``): its evidence span is that quote.
 """
 
 from __future__ import annotations
@@ -222,11 +223,12 @@ def _relation(
         return None
     if schema.relation_type(found.predicate).symmetric and object_.entity_id < subject.entity_id:
         subject, object_ = object_, subject  # one edge per unordered pair of a symmetric relation
+    quoted = found.span_start is not None and found.span_end is not None  # an LLM's quote
     evidence = Evidence(
         document_id=document.id,
         chunk_id=chunk.id,
-        start=min(subject.start, object_.start),
-        end=max(subject.end, object_.end),
+        start=chunk.start + found.span_start if quoted else min(subject.start, object_.start),
+        end=chunk.start + found.span_end if quoted else max(subject.end, object_.end),
         sentence=_sentence(chunk, found.sentence_start, found.sentence_end),
         extractor=found.rule,
     )

@@ -39,7 +39,9 @@ from kgsynth.model import Chunk, GraphBatch, Schema
 from kgsynth.store import GraphStore
 
 if TYPE_CHECKING:  # kgsynth.nlp loads spaCy: imported in build(), so `kgsynth --help` stays fast
-    from kgsynth.nlp import ExtractionPipeline, TextFacts
+    from kgsynth.ingest.assemble import DocumentGraph
+    from kgsynth.ingest.llm_extract import Extractor, LLMExtractor
+    from kgsynth.nlp import EntityResolver, ExtractionPipeline, TextFacts
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ def build(
     read_options: ReadOptions | None = None,
     max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
     strict: bool = False,
+    extractor: Extractor = "rules",
+    llm: LLMExtractor | None = None,
 ) -> BuildReport:
     """Read the documents under ``paths`` into ``store`` as entities and relations of ``schema``.
 
@@ -73,12 +77,18 @@ def build(
         progress: called with running totals after each document.
         strict: raise at the first skipped input or dropped fact instead of counting it; the
             documents written before stay (each is complete).
+        extractor: "rules" (the spaCy pipeline), "llm" (``llm`` reads each chunk; chunks are
+            no longer than ``llm.max_chunk_chars``) or "both" (combined, agreement counted);
+            the LLM's counts are the report's ``llm`` section.
+        llm: the ``LLMExtractor`` for "llm" and "both".
 
     Raises:
         InputError: a path does not exist (before anything is written); with ``strict``, an
             input that cannot be read.
         ExtractionError: with ``strict``, a fact that does not fit the schema.
         StoreError: the store refused a write; that document is not written.
+        LLMError: the LLM endpoint failed (unreachable, 401, unknown model); documents written
+            before are whole, and a rerun resumes after them.
 
     Example:
         >>> with open_store("kg.db") as store:
@@ -88,9 +98,12 @@ def build(
         raise ConfigError(f"workers must be at least 1, got {workers}.")
     from kgsynth.nlp import EntityResolver, build_pipeline
 
+    if extractor != "rules" and llm is None:
+        raise ConfigError(f'extractor "{extractor}" needs an LLM: pass llm=LLMExtractor(...).')
     checked = check_paths(paths)
     store.ensure_schema(schema)
-    pipeline = pipeline if pipeline is not None else build_pipeline(schema)
+    if extractor != "llm":
+        pipeline = pipeline if pipeline is not None else build_pipeline(schema)
     resolver = EntityResolver(schema)
     for page in store.iter_entities():
         resolver.seed(page)
@@ -98,18 +111,49 @@ def build(
     todo = run.select(read_documents(checked, read_options))
     # Forked extraction workers must not outlive a build that is killed (lifeline.py).
     with workers_end_with_this_process() if workers > 1 else nullcontext():
-        for item, chunks, facts in _extract(todo, pipeline, workers, batch_size, max_chunk_chars):
-            graph = assemble(item.document, chunks, facts, resolver, schema)
+        if llm is not None and strict:
+            llm.strict = True  # a rejected relation or unusable reply stops the build too
+        graphs = _graphs(
+            todo, pipeline, resolver, schema, llm, extractor, workers, batch_size, max_chunk_chars
+        )
+        for item, graph in graphs:
             if strict and graph.dropped:
                 reason = next(iter(graph.dropped))
                 raise ExtractionError(f'{item.document.source}: dropped {reason}; nothing of it was written.')
             store.write(graph.batch)
             run.built(item, graph.batch, graph.dropped)
-    report = run.report(model=getattr(pipeline, "model_name", ""))
+    report = run.report(model=getattr(pipeline, "model_name", "") if extractor != "llm" else "")
+    if llm is not None and extractor != "rules":
+        report = report.model_copy(update={"llm": llm.report()})
     logger.info("%s", report.summary())
     if report.dropped:
         logger.warning("build dropped %d facts that do not fit the ontology", sum(report.dropped.values()))
     return report
+
+
+def _graphs(
+    items: Iterable[ReadDocument],
+    pipeline: ExtractionPipeline | None,
+    resolver: EntityResolver,
+    schema: Schema,
+    llm: LLMExtractor | None,
+    extractor: Extractor,
+    workers: int,
+    batch_size: int,
+    max_chunk_chars: int,
+) -> Iterator[tuple[ReadDocument, DocumentGraph]]:
+    """Each document with its graph, read by the rules, the LLM, or both (``extractor``)."""
+    if llm is not None and extractor == "llm":
+        yield from llm.document_graphs(items, resolver, max_chunk_chars)
+        return
+    assert pipeline is not None
+    if llm is not None and extractor == "both":
+        chunk_chars = min(max_chunk_chars, llm.max_chunk_chars)
+        extracted = _extract(items, pipeline, workers, batch_size, chunk_chars)
+        yield from llm.combined_graphs(extracted, resolver)
+        return
+    for item, chunks, facts in _extract(items, pipeline, workers, batch_size, max_chunk_chars):
+        yield item, assemble(item.document, chunks, facts, resolver, schema)
 
 
 def _extract(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kgsynth.ingest.llm_extract.counts import LLMExtractionReport
+
 #: How many skipped inputs a report keeps in full; beyond this only the count grows, so a corpus
 #: of a million broken lines cannot make the report itself grow without bound.
 MAX_SKIPPED_KEPT = 100
@@ -67,6 +69,9 @@ class BuildReport(_Frozen):
     skipped: tuple[SkippedInput, ...] = Field((), description=f"the first {MAX_SKIPPED_KEPT} skipped inputs")
     model: str = ""
     seconds: float = 0.0
+    llm: LLMExtractionReport | None = Field(
+        None, description="with --extractor llm or both: relations proposed, kept, rejected by reason"
+    )
 
     @property
     def docs_per_s(self) -> float:
@@ -93,7 +98,8 @@ class BuildReport(_Frozen):
             parts.append(f"{sum(self.dropped.values())} dropped ({_reasons(self.dropped)})")
         if self.skipped_count:
             parts.append(f"{self.skipped_count} inputs skipped")
-        return f"build: {', '.join(parts)} in {self.seconds:.1f}s ({self.docs_per_s:.1f} docs/s)"
+        line = f"build: {', '.join(parts)} in {self.seconds:.1f}s ({self.docs_per_s:.1f} docs/s)"
+        return line if self.llm is None else f"{line}; {self.llm.summary()}"
 
 
 def _reasons(counts: dict[str, int]) -> str:

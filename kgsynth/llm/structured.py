@@ -120,7 +120,7 @@ def parse(text: str, finish_reason: str, schema: Schema) -> Parsed:
     if candidate is None:
         return Parsed(failure="no_json", detail=f"no JSON object in the reply: {_clip(text, 120)!r}")
     try:
-        value = json.loads(candidate)
+        value = json.loads(candidate, strict=False)  # raw newlines in strings: llama.cpp grammars allow them
     except json.JSONDecodeError as exc:
         return Parsed(failure="invalid_json", detail=f"not valid JSON: {exc}")
     return _validate(value, schema)

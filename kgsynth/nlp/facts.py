@@ -37,6 +37,8 @@ class FoundRelation(_Frozen):
 
     ``rule`` names what produced it ("pattern:treats:is_indicated_for",
     "cooccurrence:treats"), ``negated``/``hedged`` come from cue words in the sentence.
+    ``span_start``/``span_end`` give the words that state it when an extractor quotes them
+    (LLM extraction); by default its evidence is the span of its two mentions.
     """
 
     subject: int = Field(ge=0)
@@ -48,6 +50,8 @@ class FoundRelation(_Frozen):
     rule: str
     sentence_start: int = Field(ge=0)
     sentence_end: int = Field(ge=0)
+    span_start: int | None = Field(default=None, ge=0)
+    span_end: int | None = Field(default=None, ge=0)
 
 
 class TextFacts(_Frozen):

@@ -1,0 +1,86 @@
+"""The reply an extraction prompt asks for: a pydantic model built from the ontology.
+
+Entity types and relation names are ``enum``\\ s of the ontology's names in the JSON schema the
+endpoint receives (a server that constrains decoding, such as llama.cpp, can write nothing
+else), while validation takes any string (``ontology.prompt.name_enum``): an item naming
+something outside the ontology is rejected on its own and counted, not the whole reply. Lists
+and strings are bounded, so a looping model cannot run on forever. ``quote`` comes first in
+each relation, so a model copies the words before it reads a fact out of them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from kgsynth.model import Schema
+from kgsynth.ontology.prompt import name_enum
+
+#: Most entities and relations one chunk's reply may hold.
+MAX_ITEMS = 8
+#: Longest name and quote accepted, in characters.
+MAX_NAME = 120
+MAX_QUOTE = 300
+
+
+class ExtractedEntity(BaseModel):
+    """An entity the model names in the chunk (the fields of the ontology's generated model)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    type: str
+
+
+class ExtractedRelation(BaseModel):
+    """A relation the model reads, with the words of the chunk that state it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quote: str
+    subject: str
+    subject_type: str
+    relation: str
+    object: str
+    object_type: str
+    negated: bool = False
+
+
+class Extraction(BaseModel):
+    """One chunk's reply."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entities: list[ExtractedEntity] = []
+    relations: list[ExtractedRelation] = []
+
+
+def extraction_model(schema: Schema) -> type[Extraction]:
+    """The reply model for ``schema``: ``Extraction`` whose type and relation fields are enums."""
+    return _model(tuple(t.name for t in schema.entity_types), tuple(r.name for r in schema.relation_types))
+
+
+@lru_cache(maxsize=32)
+def _model(types: tuple[str, ...], relations: tuple[str, ...]) -> type[Extraction]:
+    type_name, relation_name = name_enum(types), name_enum(relations)
+    name: Any = (str, Field(min_length=1, max_length=MAX_NAME))
+    entity = create_model("Entity", __base__=ExtractedEntity, name=name, type=(type_name, ...))
+    relation = create_model(
+        "Relation",
+        __base__=ExtractedRelation,
+        quote=(str, Field(min_length=1, max_length=MAX_QUOTE)),
+        subject=name,
+        subject_type=(type_name, ...),
+        relation=(relation_name, ...),
+        object=name,
+        object_type=(type_name, ...),
+        negated=(bool, False),
+    )
+    return create_model(
+        "Extraction",
+        __base__=Extraction,
+        entities=(list[entity], Field(default_factory=list, max_length=MAX_ITEMS)),  # type: ignore[valid-type]
+        relations=(list[relation], Field(default_factory=list, max_length=MAX_ITEMS)),  # type: ignore[valid-type]
+    )
