@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kgsynth.errors import ConfigError
+from kgsynth.llm.endpoint import Endpoint
 
 DEFAULT_CONFIG_FILE = "kgsynth.toml"
 ENV_PREFIX = "KGSYNTH_"
@@ -46,6 +47,66 @@ class OntologyConfig(_Section):
     source: str | None = None
 
 
+LLM_BASE_URL_ENV = "KGSYNTH_LLM_BASE_URL"
+LLM_MODEL_ENV = "KGSYNTH_LLM_MODEL"
+
+
+class LLMConfig(_Section):
+    """Named OpenAI-compatible endpoints and which of them generate, judge and extract.
+
+    ``[llm.endpoints.<name>]`` holds one ``Endpoint`` (base_url, model, timeout, prices, ...);
+    ``generator`` / ``judges`` / ``extractor`` name endpoints of that table. Without a
+    generator, ``KGSYNTH_LLM_BASE_URL`` and ``KGSYNTH_LLM_MODEL`` give one. The API key comes
+    only from ``OPENAI_API_KEY``.
+    """
+
+    endpoints: dict[str, Endpoint] = Field(default_factory=dict)
+    generator: str | None = None
+    judges: tuple[str, ...] = ()
+    extractor: str | None = None
+    cache: str | None = None
+
+    def endpoint(
+        self, name: str | None, environ: Mapping[str, str] | None = None, model: str | None = None
+    ) -> Endpoint:
+        """The endpoint called ``name`` (None: the generator, else the environment's); ``model`` overrides.
+
+        Raises:
+            ConfigError: naming the endpoints there are, or the variables to set.
+        """
+        environ = os.environ if environ is None else environ
+        name = name or self.generator
+        if name is not None and name in self.endpoints:
+            found = self.endpoints[name]
+            return found.model_copy(update={"model": model}) if model else found
+        if name is not None and name.startswith(("http://", "https://")):
+            return _env_endpoint(name, model or environ.get(LLM_MODEL_ENV))
+        if name is not None:
+            known = ", ".join(sorted(self.endpoints)) or "(none)"
+            raise ConfigError(
+                f'LLM endpoint "{name}" is not in [llm.endpoints] of kgsynth.toml (endpoints: {known}); '
+                "or give a URL such as http://127.0.0.1:8080/v1."
+            )
+        base_url = environ.get(LLM_BASE_URL_ENV)
+        if not base_url:
+            raise ConfigError(
+                f"no LLM endpoint: pass --llm URL or a name of [llm.endpoints], set [llm] generator in "
+                f"kgsynth.toml, or set {LLM_BASE_URL_ENV} and {LLM_MODEL_ENV}."
+            )
+        return _env_endpoint(base_url, model or environ.get(LLM_MODEL_ENV))
+
+
+def _env_endpoint(base_url: str, model: str | None) -> Endpoint:
+    if not model:
+        raise ConfigError(f"no LLM model for {base_url}: pass --model or set {LLM_MODEL_ENV}.")
+    try:
+        return Endpoint(base_url=base_url, model=model)
+    except ValidationError as exc:
+        raise ConfigError(
+            f"LLM endpoint {base_url}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}."
+        ) from exc
+
+
 class Config(BaseModel):
     """The whole resolved configuration; ``path`` is the file it came from, if any."""
 
@@ -53,6 +114,7 @@ class Config(BaseModel):
 
     store: StoreConfig = StoreConfig()
     ontology: OntologyConfig = OntologyConfig()
+    llm: LLMConfig = LLMConfig()
     path: str | None = None
 
     @classmethod

@@ -25,6 +25,7 @@ from kgsynth.cli.app import StoreOption, app, open_store_from_cli, progress, sta
 from kgsynth.errors import ConfigError
 from kgsynth.export import FORMATS, CoverageReport, dataset_card, write_samples
 from kgsynth.model import Sample
+from kgsynth.pipeline.llm_generate import LLMSpec
 from kgsynth.pipeline.synthesize import SynthesisResult, SynthesisSpec, synthesize
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,70 @@ def generate_cli(
     per_entity_cap: Annotated[
         int | None, typer.Option("--per-entity-cap", help="At most this many samples per entity.")
     ] = None,
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="LLM mode: an endpoint name of [llm.endpoints], a base URL, or 'default' "
+            "([llm] generator, else $KGSYNTH_LLM_BASE_URL and $KGSYNTH_LLM_MODEL).",
+        ),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="LLM mode: the model to ask for.")] = None,
+    judge: Annotated[
+        list[str] | None,
+        typer.Option("--judge", help="LLM mode: a judge endpoint (name or URL), another model (repeatable)."),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", help="LLM mode: drop samples a judge scores below this (1-5)."),
+    ] = None,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="LLM mode: regenerations with the gate's feedback per item."),
+    ] = 1,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="LLM mode: stop scheduling new work past this many dollars."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="LLM mode: continue the run in <out>.journal.jsonl.")
+    ] = False,
+    few_shot: Annotated[
+        Path | None,
+        typer.Option("--few-shot", help='LLM mode: JSONL of {"question", "answer", "type"} examples.'),
+    ] = None,
+    shots: Annotated[
+        int,
+        typer.Option(
+            "--shots", min=0, help="LLM mode: few-shot examples per prompt (from --few-shot or templates)."
+        ),
+    ] = 0,
+    cot: Annotated[
+        bool, typer.Option("--cot/--no-cot", help="LLM mode: reasoning steps citing fact ids.")
+    ] = True,
+    persona: Annotated[str, typer.Option("--persona", help="LLM mode: who the questions sound like.")] = "",
+    prompt: Annotated[
+        str, typer.Option("--prompt", help="LLM mode: prompt template name, e.g. qa.v1.")
+    ] = "qa.v1",
+    prompts_dir: Annotated[
+        Path | None,
+        typer.Option("--prompts", help="LLM mode: a folder of your own <lang>/<name>.j2 prompts."),
+    ] = None,
+    max_items: Annotated[
+        int | None,
+        typer.Option("--max-items", min=1, help="LLM mode: paths to try at most (default 3 x --n)."),
+    ] = None,
+    temperature: Annotated[
+        float, typer.Option("--temperature", help="LLM mode: sampling temperature.")
+    ] = 0.0,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="LLM mode: reply length limit.")] = 384,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="LLM mode: reply cache (default: .kgsynth-llm-cache.db beside -o)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="LLM mode: print the prompts and a cost estimate; call nothing.")
+    ] = False,
 ) -> None:
     """Generate grounded QA samples from the graph: JSONL plus a dataset card beside it.
 
@@ -122,6 +187,20 @@ def generate_cli(
         per_relation_cap=per_relation_cap,
         per_entity_cap=per_entity_cap,
     )
+    if llm is not None:
+        from kgsynth.cli.generate_llm import LLMOptions, generate_llm  # imports this module
+
+        options = LLMOptions(
+            llm, model, tuple(judge or ()), budget, resume, dry_run, cache,
+            LLMSpec.of(
+                max_items=max_items, retries=retries, cot=cot, persona=persona, prompt=prompt,
+                prompts_dir=str(prompts_dir) if prompts_dir else None, shots=shots,
+                few_shot=str(few_shot) if few_shot else None, temperature=temperature,
+                max_tokens=max_tokens, min_score=min_score,
+            ),
+        )  # fmt: skip
+        generate_llm(output, store, spec, format, options)
+        return
     card = card_path(output)
     for path in (output, card):
         remove_stale_staging(path)
