@@ -31,8 +31,7 @@ from kgsynth.cli._help import one_line_usage_errors, plain_metavars
 from kgsynth.config import Config
 from kgsynth.errors import KgsynthError, OntologyError, OntologySyntaxError, choices
 from kgsynth.model import Schema
-from kgsynth.store import GraphStore, is_neo4j_url, open_store
-from kgsynth.store.sqlite import SQLiteStore
+from kgsynth.store import GraphStore, open_store
 
 #: Diagnostics, progress and summaries: never stdout, which carries data only.
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -164,11 +163,14 @@ def open_store_from_cli(store: str | None, *, must_exist: bool = False) -> Graph
     config = state().config
     if store is not None:
         config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
-    url = config.resolved_store_url()
-    if must_exist and not is_neo4j_url(url):
-        return SQLiteStore(url, create=False)
     settings = config.store
-    return open_store(url, user=settings.user, database=settings.database, timeout=settings.timeout)
+    return open_store(
+        config.resolved_store_url(),
+        user=settings.user,
+        database=settings.database,
+        timeout=settings.timeout,
+        create=not must_exist,
+    )
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:

@@ -20,12 +20,14 @@ def open_store(
     password: str | None = None,
     database: str | None = None,
     timeout: float | None = None,
+    create: bool = True,
 ) -> GraphStore:
     """Open the store at ``url``: a SQLite file path, ``:memory:``, or a ``neo4j://`` / ``bolt://`` URL.
 
     Neo4j credentials not given here come from ``KGSYNTH_NEO4J_USER``, ``KGSYNTH_NEO4J_PASSWORD``
     and ``KGSYNTH_NEO4J_DATABASE``; ``timeout`` (seconds to connect, default 10) from
-    ``KGSYNTH_STORE__TIMEOUT``.
+    ``KGSYNTH_STORE__TIMEOUT``. With ``create=False`` a SQLite path with no store behind it is
+    refused instead of created (commands that only read pass it).
 
     Example:
         >>> with open_store(":memory:") as store:
@@ -44,4 +46,4 @@ def open_store(
         return Neo4jStore(url, user=user, password=password, database=database, timeout=timeout)
     from kgsynth.store.sqlite import SQLiteStore
 
-    return SQLiteStore(url)
+    return SQLiteStore(url, create=create)
