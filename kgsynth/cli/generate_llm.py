@@ -83,7 +83,8 @@ def generate_llm(
         for name in options.judges
     ]
     refuse_self_judging(generator, judges)
-    spec = options.spec
+    # items in flight follow the endpoint's ceiling: a one-request server gets one item at a time
+    spec = options.spec.model_copy(update={"concurrency": generator_endpoint.max_concurrency})
     template = PromptTemplate(
         "qa", spec.prompt, synthesis.language, Path(spec.prompts_dir) if spec.prompts_dir else None
     )
