@@ -11,6 +11,12 @@ form (symmetric, inverse; ``FactChecker.facts``). Verdicts, one per statement:
   when both its ends are named (so a functional relation with another value, a stated
   negation, or a type clash is ``contradicted``), else ``not_in_graph``; the statements
   before it that do hold are ``supported``;
+* a count ("How many drugs cause nausea?" + 4) holds when the graph lists exactly that many
+  distinct entities for the unnamed one asked for; more is ``contradicted``; fewer is
+  ``not_in_graph`` (``contradicted`` under ``closed_world``);
+* a comparison ("Which treats more symptoms, A or B?" + A) holds when the graph lists more for
+  the chosen entity than for the other; otherwise ``not_in_graph`` (``contradicted`` under
+  ``closed_world`` when it lists fewer);
 * a yes/no question answered "no" denies its last statement for every entity the other
   statements describe: ``contradicted`` when the fact holds for some choice of the unnamed
   entities; else ``supported`` when the graph states the denial or, for a functional relation,
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kgsynth.model import Claim, LinkedMention, Relation, Verdict
 from kgsynth.verify.factcheck import FactChecker
@@ -58,6 +64,10 @@ class QueryChecker:
         unlinked += [t for t in query.answers if not t.ids]
         if unlinked:
             return [self._unlinkable(a, unlinked) for a in query.atoms]
+        if query.count is not None:
+            return [self._count(query)]
+        if query.candidates:
+            return [self._compare(query)]
         if query.polarity is False:
             return self._denied(query)
         if not query.answers:
@@ -98,6 +108,60 @@ class QueryChecker:
             reason=f"no {atom.predicate} fact links {_describe(atom.subject)} and {_describe(atom.object)} "
             "along the question's path",
         )
+
+    # ------------------------------------------------------------------ how many, which more
+    def _values(self, atoms: list[Atom], counted: int | None) -> dict[str, tuple[Relation, ...]]:
+        """The distinct entities the counted variable takes over every way the atoms hold, with
+        the facts that place each one."""
+        values: dict[str, tuple[Relation, ...]] = {}
+        for found in self._solve(atoms, {}):
+            if counted in found.binding:
+                held = tuple(r for relations in found.evidence for r in relations)
+                values.setdefault(found.binding[counted], held)
+        return values
+
+    def _count(self, query: Query) -> Verdict:
+        """ "How many drugs cause nausea?" + n: supported when the graph lists exactly n; contradicted
+        when it lists more (their names are the evidence); fewer is "not in the graph" (the graph may
+        lack some), or contradicted under ``closed_world``."""
+        stated = query.count or 0
+        values = self._values(list(query.atoms), query.counted)
+        atom = next(a for a in query.atoms if query.counted in (a.subject.var, a.object.var))
+        claim = self._claim(atom, {}).model_copy(
+            update={"text": f"{query.text} {stated}", "rule": query.rule}
+        )
+        evidence = tuple(dict.fromkeys(r for held in values.values() for r in held))
+        listed = f"the graph lists {len(values)}" + (f": {', '.join(sorted(values))}" if values else "")
+        if len(values) == stated:
+            return Verdict(status="supported", claim=claim, evidence=evidence, reason=listed)
+        if len(values) > stated or self.closed_world:
+            return Verdict(status="contradicted", claim=claim, evidence=evidence, reason=listed)
+        return Verdict(status="not_in_graph", claim=claim, evidence=evidence, reason=listed)
+
+    def _compare(self, query: Query) -> Verdict:
+        """ "Which treats more symptoms, A or B?" + A: supported when the graph lists more for A than
+        for B; otherwise contradicted under ``closed_world``, else "not in the graph"."""
+        chosen = query.answers[0]
+        counts = {}
+        for candidate in query.candidates:
+            # "Which causes more diseases": every fact of the relation counts, as the question's maker
+            # counted them, whatever the type of the other end.
+            atoms = [_untyped(_filled(a, query.asked, candidate), query.counted) for a in query.atoms]
+            counts[candidate.text] = self._values(atoms, query.counted) if candidate.ids else {}
+        mine = counts[chosen.text]
+        most = max(len(v) for name, v in counts.items() if name != chosen.text)
+        atom = next(a for a in query.atoms if query.asked in (a.subject.var, a.object.var))
+        claim = self._claim(_filled(atom, query.asked, chosen), {}).model_copy(
+            update={"text": f"{query.text} {chosen.text}", "rule": query.rule}
+        )
+        evidence = tuple(dict.fromkeys(r for held in mine.values() for r in held))
+        reason = "the graph lists " + ", ".join(f"{len(v)} for {name}" for name, v in counts.items())
+        if not chosen.ids:
+            return Verdict(status="unlinkable", claim=claim, reason=f'no graph entity for "{chosen.text}"')
+        if len(mine) > most:
+            return Verdict(status="supported", claim=claim, evidence=evidence, reason=reason)
+        status = "contradicted" if self.closed_world and len(mine) < most else "not_in_graph"
+        return Verdict(status=status, claim=claim, evidence=evidence, reason=reason)
 
     # ------------------------------------------------------------------ "no"
     def _denied(self, query: Query) -> list[Verdict]:
@@ -271,6 +335,13 @@ def _filled(atom: Atom, asked: int | None, answer: Term) -> Atom:
         return term
 
     return Atom(fill(atom.subject), atom.predicate, fill(atom.object), atom.start, atom.end, atom.rule)
+
+
+def _untyped(atom: Atom, var: int | None) -> Atom:
+    def untyped(term: Term) -> Term:
+        return replace(term, type=None) if term.kind == "var" and term.var == var else term
+
+    return replace(atom, subject=untyped(atom.subject), object=untyped(atom.object))
 
 
 def _ids(term: Term, binding: Binding) -> tuple[str, ...]:

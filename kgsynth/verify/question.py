@@ -8,7 +8,10 @@ ifosfamide causes." + "vomiting"); a yes/no answer gives the polarity of the las
 the question's proposition; of a multiple-choice question only the chosen option (by
 letter or text) is the answer, the other options are no claims. The query is verified as a
 path in the graph (``query_check.py``): "Warfarin treats a certain disease. This disease
-is an adverse effect of ..." holds when some disease d has both facts.
+is an adverse effect of ..." holds when some disease d has both facts. Count and comparison
+questions ("How many drugs cause nausea?" + "4"; "Which treats more symptoms, A or B?") are
+read as the question for the entities counted (``question_shapes.py``), and the graph's
+count is compared with the answer.
 
 A sentence is read in this order (``question_order.py`` decides which end is the subject):
 its terms; "Is X a drug that ..." / "X is a symptom of ..." make X that unnamed entity;
@@ -29,6 +32,14 @@ from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
 from kgsynth.verify.qa import AUXILIARIES, split_answer
 from kgsynth.verify.question_order import find_relation, order
+from kgsynth.verify.question_shapes import (
+    HOW_MANY,
+    MORE,
+    compared_entities,
+    count_answer,
+    counted_var,
+    joined_by_both,
+)
 from kgsynth.verify.question_terms import Term, TermFinder, VariableState
 from kgsynth.verify.question_words import QuestionWords, question_words
 
@@ -59,6 +70,12 @@ class Query:
     answers: tuple[Term, ...] = ()
     polarity: bool | None = None
     rule: str = ""
+    #: A count question ("How many drugs cause nausea?" + "4"): the number stated.
+    count: int | None = None
+    #: The variable whose distinct values are counted (count and comparison questions).
+    counted: int | None = None
+    #: A comparison ("Which treats more symptoms, A or B?"): the entities compared.
+    candidates: tuple[Term, ...] = ()
 
     @property
     def asked(self) -> int | None:
@@ -89,6 +106,100 @@ class QuestionReader:
 
     def read(self, question: str, answer: str, facts: TextFacts) -> Query | None:
         """The query ``question`` + ``answer`` make, or None when a sentence cannot be read."""
+        how_many = HOW_MANY.search(question)
+        if how_many is not None:
+            return self._count(question, answer, facts, how_many)
+        compared = compared_entities(question)
+        if compared is not None:
+            return self._comparison(question, answer, facts, compared)
+        return self._read(question, answer, facts)
+
+    def _count(self, question: str, answer: str, facts: TextFacts, how_many: re.Match[str]) -> Query | None:
+        """ "How many drugs cause nausea?" + "4": read as "Which drugs cause nausea?", the answer a number."""
+        number = count_answer(_final_answer(answer))
+        if number is None:
+            return None
+        a, b = how_many.span(1)
+        asked = self._read(question[:a] + "which".ljust(b - a) + question[b:], "", facts, open_answer=True)
+        if asked is None or asked.asked is None:
+            return None
+        return replace(asked, text=question, count=number, counted=asked.asked, rule="qa:count")
+
+    def _comparison(
+        self, question: str, answer: str, facts: TextFacts, compared: tuple[int, int, list[tuple[int, int]]]
+    ) -> Query | None:
+        """ "Which treats more symptoms, A or B?" + "B": the entity asked for is one of A and B, and the
+        noun after "more" is what is counted for each."""
+        start, end, spans = compared
+        blanked = question[:start] + " " * (end - start) + question[end:]
+        read = self._read(blanked, "", facts, open_answer=True, outside=(start, end))
+        more = counted_var(blanked, read)
+        if read is None or more is None:
+            read, more = self._more_of_relation(blanked, start, spans), 1
+        if read is None or read.asked is None:
+            return None
+        type_name = next(
+            (t.type for a in read.atoms for t in (a.subject, a.object) if t.var == read.asked), None
+        )
+        candidates = tuple(self.terms.answer(question[s:e], type_name, s) for s, e in spans)
+        chosen = _chosen(_final_answer(answer), {})
+        if chosen is None:
+            return None
+        picked = [c for c in candidates if c.text.casefold() == chosen.casefold()]
+        if not picked:
+            reply = self.terms.answer(chosen, type_name, len(question) + 1)
+            picked = [c for c in candidates if set(c.ids) & set(reply.ids)]
+        if len(picked) != 1:
+            return None
+        return replace(
+            read,
+            text=question,
+            answers=(picked[0],),
+            counted=more,
+            candidates=candidates,
+            rule="qa:comparison",
+        )
+
+    def _more_of_relation(self, text: str, end: int, spans: list[tuple[int, int]]) -> Query | None:
+        """ "Which has more known interactions, A or B?": the words after "more" name a relation;
+        what is counted is its other end (the compared entity's side decided by the schema's types)."""
+        more = MORE.search(text, 0, end)
+        if more is None:
+            return None
+        # "more effective dates": the relation's phrase is in the singular ("effective date")
+        singular = text[: more.end()] + re.sub(r"(?<=\w\w\w)s\b", " ", text[more.end() : end]) + text[end:]
+        relation = find_relation(singular, more.end(), end, [], self.lexicon, self.schema, self.terms)
+        if relation is None:
+            return None
+        asked = Term("var", text[: more.start()].strip(), 0, more.start(), None, var=0, asked=True)
+        counted = Term("var", text[more.start() : end].strip(), more.start(), end, None, var=1)
+        kinds = {self._type_named(text, s, e) for s, e in spans} - {None}
+        domain = self.schema.relation_type(relation.name).domain
+        first = not domain or not kinds or any(self.schema.is_a(k, d) for k in kinds for d in domain)
+        subject, object_ = (asked, counted) if first else (counted, asked)
+        return Query(text, (Atom(subject, relation.name, object_, 0, end, "question:more_of_relation"),))
+
+    def _type_named(self, text: str, start: int, end: int) -> str | None:
+        """The type of the entity ``text[start:end]`` names, if it names one."""
+        term = self.terms.answer(text[start:end], None, start)
+        return term.type if term.ids else None
+
+    def _read(
+        self,
+        question: str,
+        answer: str,
+        facts: TextFacts,
+        *,
+        open_answer: bool = False,
+        outside: tuple[int, int] | None = None,
+    ) -> Query | None:
+        """The query of a question; ``open_answer``: only the statements and the entity asked for."""
+        if outside is not None:
+            facts = facts.model_copy(
+                update={
+                    "mentions": tuple(m for m in facts.mentions if not outside[0] <= m.start < outside[1])
+                }
+            )
         stem_end, options = _options(question)
         reply, polarity = split_answer(_final_answer(answer))
         state = VariableState.empty()
@@ -107,6 +218,8 @@ class QuestionReader:
             return None
         atoms = [_asking(a, state) for a in atoms]
         asked = [t for t in state.terms if t.asked]
+        if open_answer:
+            return Query(question, tuple(atoms)) if len(asked) == 1 else None
         yes_no = question[atoms[-1].start : atoms[-1].end].split()[:1]
         if polarity is not None and not reply and not asked:
             is_question = bool(yes_no) and yes_no[0].lower() in AUXILIARIES
@@ -137,6 +250,18 @@ class QuestionReader:
         terms = sorted(variables + self.terms.entities(mentions, variables), key=lambda t: t.start)
         terms = _appositions(text, terms, state)
         terms = self._noun_of_value(text, terms, state)
+        both = joined_by_both(text, terms)
+        if both is not None:
+            # "Is there a disease that both A and B treat?": the same statement of A and of B.
+            first, second = both
+            atoms: list[Atom] = []
+            for other in (second, first):
+                blanked = text[: other.start] + " " * (other.end - other.start) + text[other.end :]
+                read = self._clause(blanked, start, end, [t for t in terms if t is not other], state)
+                if read is None:
+                    return None
+                atoms += read
+            return atoms
         split = self._relative_clause(text, terms)
         if split is not None:
             # "Name a symptom of a disease that lisinopril is used to treat": two statements, the

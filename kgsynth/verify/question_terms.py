@@ -61,9 +61,10 @@ class TermFinder:
         self._phrase = re.compile(
             rf"(?<![\w-])(?P<det>{det_re})\s+(?P<noun>{noun_re})(?![\w-])", re.IGNORECASE
         )
+        asked_dets = "|".join(map(_words_re, sorted(words.asked, key=len, reverse=True)))
+        # "With which does X interact?": a preposition may come first
         self._alone = re.compile(
-            rf"^\s*(?P<det>{'|'.join(map(_words_re, sorted(words.asked, key=len, reverse=True)))})(?![\w-])",
-            re.IGNORECASE,
+            rf"^\s*(?:(?:with|of|in|to|for|by|from)\s+)?(?P<det>{asked_dets})(?![\w-])", re.IGNORECASE
         )
 
     def noun_type(self, noun: str) -> str | None:

@@ -4,7 +4,8 @@ The self-consistency case of issue 11 part A: build the bundled demo corpus and 
 with the CLI as a user would (``--format raw``), drop the kgsynth provenance, and check: by type,
 at least 95% supported and none contradicted (closed world, as kgsynth's own negatives are made);
 the same samples with a wrong answer that needs no graph reading to pick (another option of a
-multiple-choice question, the opposite yes/no answer): at most 5% supported.
+multiple-choice question, the opposite yes/no answer, the count plus one, the other entity of a
+comparison): at most 5% supported.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from kgsynth.verify import Checker, CheckInput
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-TYPES = ("factoid", "multihop", "yesno", "mcq")
+TYPES = ("factoid", "multihop", "yesno", "mcq", "count", "comparison")
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +63,23 @@ def test_stripped_demo_samples_are_supported_by_type_and_never_contradicted(demo
         assert counts["supported"] / sum(counts.values()) >= 0.95, (kind, dict(counts))
 
 
+def wrong_answer(record: dict) -> str:
+    """A wrong answer that needs no graph reading to pick."""
+    answer = record["answer"]
+    if record["type"] == "mcq":
+        return next(c for c in record["choices"] if c != answer)
+    if answer.lower() in ("yes", "no") or record["type"] == "yesno":
+        return "No" if answer.lower().startswith("yes") else "Yes"
+    if record["type"] == "count":
+        return str(int(answer) + 1)
+    a, b = (e["name"] for e in record["path"]["entities"][:2])  # "which has more, A or B"
+    return b if answer.casefold() == a.casefold() else a
+
+
 def test_stripped_demo_samples_with_a_wrong_option_or_polarity_are_not_supported(demo):
     store, records = demo
-    chosen = [r for r in records if r["type"] in ("mcq", "yesno")]
-    wrong = [
-        next(c for c in r["choices"] if c != r["answer"])
-        if r["type"] == "mcq"
-        else ("No" if r["answer"].lower().startswith("yes") else "Yes")
-        for r in chosen
-    ]
+    chosen = [r for r in records if r["type"] in ("mcq", "yesno", "count", "comparison")]
+    wrong = [wrong_answer(r) for r in chosen]
     by_type = statuses(store, chosen, wrong)
     supported = sum(c["supported"] for c in by_type.values())
     assert supported / len(chosen) <= 0.05

@@ -176,3 +176,45 @@ def test_question_shapes_of_kgsynths_own_templates(graph, pipeline, question, an
 def test_question_which_of_these_takes_the_type_of_its_noun(graph, pipeline, question, answer, status):
     graph.write(GraphBatch(relations=(fact("Disease:migraine", "has_symptom", "Symptom:headache"),)))
     assert verdict(graph, pipeline, question, answer)[0] == status
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "closed_world", "status"),
+    [
+        # a count holds when the graph lists exactly that many (aspirin treats migraine and headache)
+        ("How many diseases does aspirin treat?", "1", False, "supported"),
+        ("How many conditions does aspirin treat?", "2", False, "supported"),
+        ("How many drugs cause tremor?", "one", False, "supported"),
+        ("With how many drugs does warfarin interact?", "1", False, "supported"),
+        # the graph lists more than stated: refuted in any world
+        ("How many conditions does aspirin treat?", "1", False, "contradicted"),
+        # fewer than stated: the graph may lack some, unless it is read as closed
+        ("How many conditions does aspirin treat?", "3", False, "not_fully_supported"),
+        ("How many conditions does aspirin treat?", "3", True, "contradicted"),
+    ],
+)
+def test_question_count_is_checked_against_the_graphs_count(
+    graph, pipeline, question, answer, closed_world, status
+):
+    assert verdict(graph, pipeline, question, answer, closed_world=closed_world)[0] == status
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "closed_world", "status"),
+    [
+        ("Which treats more conditions, aspirin or lithium?", "aspirin", False, "supported"),
+        ("Which treats more conditions, aspirin or lithium?", "lithium", False, "not_fully_supported"),
+        ("Which treats more conditions, aspirin or lithium?", "lithium", True, "contradicted"),
+        ("Which of headache and tremor do more drugs treat?", "headache", False, "supported"),
+        ("Which of headache and tremor do more drugs treat?", "tremor", True, "contradicted"),
+        # the words after "more" name the relation counted
+        ("Which has more known interactions, warfarin or lithium?", "warfarin", False, "supported"),
+        ("Which has more known interactions, warfarin or lithium?", "lithium", True, "contradicted"),
+        # "both A and B": one unnamed entity that each of them is related to
+        ("Is there a drug that treats both headache and migraine?", "Yes", False, "supported"),
+        ("Is there a disease that both aspirin and warfarin treat?", "Yes", False, "not_fully_supported"),
+        ("Is there a disease that both aspirin and warfarin treat?", "No", True, "supported"),
+    ],
+)
+def test_question_comparison_counts_each_entity(graph, pipeline, question, answer, closed_world, status):
+    assert verdict(graph, pipeline, question, answer, closed_world=closed_world)[0] == status
