@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, UploadFile
+from fastapi import APIRouter, Depends, Header, Path, Query, UploadFile
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -28,6 +28,11 @@ router = APIRouter()
 State = Annotated[ServiceState, Depends(get_state)]
 IdempotencyKey = Annotated[str | None, Header(max_length=200, description="same key, same task")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+#: Ids and cursors are SQLite integers (64-bit).
+BIG = 2**62
+TaskId = Annotated[int, Path(ge=1, le=BIG)]
+Seq = Annotated[int, Path(ge=0, le=BIG)]
+After = Annotated[int, Query(ge=-1, le=BIG)]
 Format = Literal["raw", "alpaca", "sharegpt", "openai"]
 assert set(FORMATS) == set(Format.__args__)  # type: ignore[attr-defined]
 
@@ -72,7 +77,7 @@ def upload_info(state: State, sha256: str) -> StoredUpload:
 @router.get("/tasks")
 def tasks(
     state: State,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=BIG)] = None,
     limit: Limit = 50,
     kind: Literal["extraction", "synthesis", "factcheck"] | None = None,
     task_state: Annotated[
@@ -103,26 +108,28 @@ def create_factcheck(state: State, params: FactcheckParams, idempotency_key: Ide
 
 
 @router.get("/tasks/{task_id}")
-def task(state: State, task_id: int) -> Task:
+def task(state: State, task_id: TaskId) -> Task:
     """One task: state, stage, progress, counts, timings, result, error."""
     return state.queue.get(task_id)
 
 
 @router.get("/tasks/{task_id}/log")
-def task_log(state: State, task_id: int, after: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+def task_log(
+    state: State, task_id: TaskId, after: Annotated[int, Query(ge=0, le=BIG)] = 0
+) -> list[dict[str, Any]]:
     """The task's log lines after line ``after``."""
     state.queue.get(task_id)
     return state.queue.log(task_id, after=after)
 
 
 @router.post("/tasks/{task_id}/cancel")
-def cancel(state: State, task_id: int) -> Task:
+def cancel(state: State, task_id: TaskId) -> Task:
     """Cancel a queued task, or ask a running one to stop (409 if it has finished)."""
     return state.queue.cancel(task_id)
 
 
 @router.post("/tasks/{task_id}/retry")
-def retry(state: State, task_id: int, request: RetryRequest) -> Task:
+def retry(state: State, task_id: TaskId, request: RetryRequest) -> Task:
     """Queue a failed or cancelled task again (409 otherwise)."""
     return state.queue.retry(task_id, from_scratch=request.from_scratch)
 
@@ -169,7 +176,7 @@ def neighbourhood(
 @router.get("/tasks/{task_id}/samples")
 def samples(
     state: State,
-    task_id: int,
+    task_id: TaskId,
     type: str | None = None,
     hops: Annotated[int | None, Query(ge=0, le=10)] = None,
     relation: str | None = None,
@@ -177,7 +184,7 @@ def samples(
     verdict: str | None = None,
     review: Review | None = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the question or answer")] = None,
-    after: int = -1,
+    after: After = -1,
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """A synthesis task's samples matching every given filter, after sample ``after`` (keyset)."""
@@ -191,38 +198,38 @@ def samples(
 
 
 @router.get("/tasks/{task_id}/samples/{seq}")
-def sample(state: State, task_id: int, seq: int) -> dict[str, Any]:
+def sample(state: State, task_id: TaskId, seq: Seq) -> dict[str, Any]:
     """One sample with its audit rows."""
     return {"sample": state.samples.get(task_id, seq), "audit": state.samples.audit(task_id, seq=seq)}
 
 
 @router.post("/tasks/{task_id}/samples/{seq}/recheck")
-def recheck(state: State, task_id: int, seq: int) -> dict[str, Any]:
+def recheck(state: State, task_id: TaskId, seq: Seq) -> dict[str, Any]:
     """Re-check the sample against the graph: verdict, and per claim its evidence."""
     return actions.recheck(state, task_id, seq)
 
 
 @router.post("/tasks/{task_id}/samples/{seq}/review")
-def review(state: State, task_id: int, seq: int, request: ReviewRequest) -> dict[str, Any]:
+def review(state: State, task_id: TaskId, seq: Seq, request: ReviewRequest) -> dict[str, Any]:
     """Accept, reject or edit (re-checked) one sample; writes an audit row."""
     return actions.review(state, task_id, seq, request)
 
 
 @router.post("/tasks/{task_id}/samples/bulk")
-def bulk(state: State, task_id: int, request: BulkRequest) -> dict[str, int]:
+def bulk(state: State, task_id: TaskId, request: BulkRequest) -> dict[str, int]:
     """Accept or reject everything the filter matches; one audit row per sample."""
     return {"changed": actions.bulk(state, task_id, request.action, request.filter)}
 
 
 @router.get("/tasks/{task_id}/audit")
-def audit(state: State, task_id: int, limit: Limit = 100) -> list[dict[str, Any]]:
+def audit(state: State, task_id: TaskId, limit: Limit = 100) -> list[dict[str, Any]]:
     """Review audit rows, newest first."""
     state.queue.get(task_id)
     return state.samples.audit(task_id, limit=limit)
 
 
 @router.get("/tasks/{task_id}/checked")
-def checked(state: State, task_id: int) -> StreamingResponse:
+def checked(state: State, task_id: TaskId) -> StreamingResponse:
     """A fact-check task's output, one JSON line per input line (as ``kgsynth check`` writes it)."""
     task = state.queue.get(task_id)
     path = output_path(state.settings.data_dir, task_id)

@@ -43,7 +43,7 @@ SSE_MAX_SECONDS = 300
 REPORT_ROWS = 500
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A template rendered with the shared filters."""
     templates = get_state(request).templates
     env = templates.env
@@ -51,7 +51,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         "when", lambda t: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else ""
     )
     env.filters.setdefault("shown", _shown)
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
@@ -74,6 +74,11 @@ def _see(url: str) -> RedirectResponse:
 @router.get("/")
 def home() -> RedirectResponse:
     return _see("/tasks")
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)  # browsers ask for it; there is none
 
 
 @router.get("/tasks")

@@ -35,7 +35,7 @@ class ExtractionParams(_Params):
 class SynthesisParams(_Params):
     """Grounded samples from the graph of a succeeded extraction task."""
 
-    source_task: int = Field(ge=1, description="a succeeded extraction task")
+    source_task: int = Field(ge=1, le=2**62, description="a succeeded extraction task")
     n: int = Field(100, ge=1, le=MAX_SAMPLES)
     hops: tuple[int, int] = (1, 3)
     types: list[str] = Field(default_factory=lambda: ["factoid", "multihop", "yesno", "mcq"], min_length=1)

@@ -113,7 +113,9 @@ class TaskQueue:
         Raises:
             NotFoundError: there is none.
         """
-        row = self.db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        row = None
+        if 0 < task_id < 2**63:  # a larger number is no SQLite integer, and no task
+            row = self.db.conn().execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"task {task_id} does not exist.")
         return Task.from_row(row)

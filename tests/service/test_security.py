@@ -133,3 +133,10 @@ def test_pages_reference_no_external_url(client: TestClient) -> None:
     for url in ("/tasks", "/new/extraction", "/new/synthesis", "/new/factcheck", "/datasets"):
         html = client.get(url).text
         assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), url
+
+
+def test_an_html_error_is_a_page_with_the_message_escaped(client: TestClient) -> None:
+    response = client.get("/tasks/999")
+    assert response.status_code == 404
+    assert '<p class="error" id="error">task 999 does not exist.</p>' in response.text
+    assert client.get("/graphs/<b>x</b>").text.count("<b>x</b>") == 0
