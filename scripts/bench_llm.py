@@ -13,9 +13,17 @@ parsing, validation, ledger) are made and timed:
 - client CPU milliseconds per request (this process only).
 
 Then the largest run is repeated on a filled reply cache: seconds, and requests the server saw
-(target: zero). Usage:
+(target: zero).
+
+Part 2 (``--demo``), on the medical demo graph built into a temporary store: the grounding
+gate's cost per sample (``kgsynth generate --llm`` items answered by a scripted perfect model,
+so every sample runs every test, the claim check included); and with ``--real-url`` /
+``--real-model`` (a llama.cpp server, e.g. ``python -m tests.llm_server smollm2``) a real run:
+samples/s, acceptance rate by reason, seconds per generation call next to the gate's, then the
+same run again on its filled cache (seconds, requests: target zero). Usage:
 
     .venv/bin/python scripts/bench_llm.py --latency 0.05 --seconds 2
+    .venv/bin/python scripts/bench_llm.py --demo --real-url http://127.0.0.1:8080/v1
 """
 
 from __future__ import annotations
@@ -144,7 +152,14 @@ def main() -> int:
         "--seconds", type=float, default=2.0, help="ideal seconds per run (sets the request count)"
     )
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--demo", action="store_true", help="part 2: the gate and generate --llm on the demo")
+    parser.add_argument("--real-url", help="part 2: base URL of a real OpenAI-compatible server")
+    parser.add_argument("--real-model", default="smollm2-135m-instruct")
+    parser.add_argument("--real-n", type=int, default=3, help="part 2: samples wanted from the real server")
     args = parser.parse_args()
+    if args.demo:
+        bench_demo(args.real_url, args.real_model, args.real_n)
+        return 0
     with fake_server(args.latency) as server:
         measure(server, 1, 5, None)  # warm-up: imports, first connection
         runs = []
@@ -176,6 +191,77 @@ def _report(latency: float, runs: list[Run], filled: Run, cached: Run) -> None:
         f"fully cached re-run of the same {cached.requests} calls {cached.wall:.2f} s, "
         f"{cached.server_requests} requests to the server ({filled.wall / cached.wall:.0f}x faster)"
     )
+
+
+# ---------------------------------------------------------------- part 2: the demo graph
+
+
+def bench_demo(real_url: str | None, real_model: str, real_n: int) -> None:
+    from kgsynth.llm import FakeLLM
+    from kgsynth.pipeline.gate import Gate
+    from kgsynth.pipeline.llm_generate import LLMSpec
+    from kgsynth.pipeline.synthesize import SynthesisSpec
+    from kgsynth.store import open_store
+    from kgsynth.verify import Checker
+    from tests.pipeline.llm_demo import Echo, build_demo
+
+    with tempfile.TemporaryDirectory() as folder, open_store(str(build_demo(Path(folder)))) as store:
+        gate = Gate(Checker(store, closed_world=True))
+        synth = SynthesisSpec(n=40, hops=(1, 2), types=("factoid", "multihop", "yesno", "mcq"))
+        spec = LLMSpec(concurrency=1, retries=0)
+        warm = synth.model_copy(update={"n": 3})  # loads spaCy and the lexicon before timing
+        _generate(store, warm, spec, FakeLLM(Echo(store, warm, spec).script()), gate, folder, "warm")
+        report = _generate(
+            store, synth, spec, FakeLLM(Echo(store, synth, spec).script()), gate, folder, "gate"
+        )
+        per_gate = report.gate_seconds / report.attempts
+        print(
+            f"gate: {report.attempts} grounded samples, {report.accepted} accepted, "
+            f"{per_gate * 1000:.1f} ms a sample (format ... claims, the claim check included)"
+        )
+        if real_url:
+            _bench_real(store, gate, folder, real_url, real_model, real_n, per_gate)
+
+
+def _generate(store, synth, spec, llm, gate, folder: str, name: str, cache: ReplyCache | None = None):
+    from kgsynth.pipeline.journal import Journal
+    from kgsynth.pipeline.llm_generate import llm_generate
+
+    journal = Journal(Path(folder) / f"{name}.journal.jsonl", name, resume=False)
+    try:
+        return llm_generate(store, synth, spec, llm, gate, journal).report
+    finally:
+        journal.close()
+
+
+def _bench_real(store, gate, folder: str, url: str, model: str, n: int, per_gate: float) -> None:
+    from kgsynth.pipeline.llm_generate import LLMSpec
+    from kgsynth.pipeline.synthesize import SynthesisSpec
+
+    synth = SynthesisSpec(n=n, hops=(1, 2), types=("factoid", "multihop", "yesno", "mcq"))
+    spec = LLMSpec(concurrency=1, retries=1, max_tokens=200, max_items=3 * n)
+    cache = ReplyCache(Path(folder) / "real-cache.db")
+    runs = []
+    for name in ("real", "real-cached"):
+        llm = OpenAIBackend(Endpoint(base_url=url, model=model, timeout=300), cache=cache)
+        started = time.perf_counter()
+        report = _generate(store, synth, spec, llm, gate, folder, name)
+        runs.append((time.perf_counter() - started, report, llm.requests))
+    (wall, report, requests), (cached_wall, _, cached_requests) = runs
+    items = report.accepted + report.rejected
+    per_call = report.generate_seconds / max(1, requests)
+    print(
+        f"real server {model}: {items} items, {report.attempts} attempts, "
+        f"{requests} requests in {wall:.1f} s; "
+        f"accepted {report.accepted} ({report.accepted / max(1, items):.0%} of items, "
+        f"{report.accepted / wall:.3f} samples/s); rejected attempts by reason: "
+        + ", ".join(f"{bucket} {count}" for bucket, count in report.reasons.most_common())
+    )
+    print(
+        f"per call: generation {per_call:.2f} s, gate {per_gate * 1000:.1f} ms "
+        f"({per_gate / per_call:.2%} of it)"
+    )
+    print(f"fully cached re-run: {cached_wall:.2f} s, {cached_requests} requests")
 
 
 if __name__ == "__main__":
