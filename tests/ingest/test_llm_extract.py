@@ -151,7 +151,11 @@ def test_llm_extract_writes_listed_entities_the_chunk_names(tmp_path, store, sch
         ),
         (
             relation("Aspirin treats headache", "ibuprofen", "treats", "headache"),
-            "subject or object not named in the chunk",
+            "subject or object not named in the quoted sentence",
+        ),
+        (  # named in the chunk, but not in the sentence the quote comes from
+            relation("Aspirin treats headache", "aspirin", "treats", "bleeding"),
+            "subject or object not named in the quoted sentence",
         ),
     ],
 )
@@ -306,3 +310,20 @@ def test_llm_extract_both_counts_what_only_the_rules_read_and_polarity_conflicts
         "polarity_conflicts": 1,
     }
     assert store.holds("Drug:aspirin", "treats", "Symptom:headache").confidence == 0.9
+
+
+def test_llm_extract_rejects_a_fact_stated_both_ways(tmp_path, store, schema) -> None:
+    text = "Aspirin treats headache."
+    items = [
+        relation("Aspirin treats headache", "aspirin", "treats", "headache"),
+        relation("Aspirin treats headache", "Aspirin", "treats", "headache", negated=True),
+    ]
+    report, _ = llm_build(write(tmp_path, text), store, schema, [{"relations": items}])
+    assert (store.relations(), report.llm.rejected) == ([], {"stated both ways in one reply": 2})
+
+
+def test_llm_extract_stores_no_entity_of_a_rejected_relation(tmp_path, store, schema) -> None:
+    text = "Aspirin treats headache."
+    reply = {"relations": [relation("aspirin cures headache", "aspirin", "treats", "headache")]}
+    report, _ = llm_build(write(tmp_path, text), store, schema, [reply])
+    assert (report.entities, report.mentions, report.llm.rejected) == (0, 0, {"quote not in the chunk": 1})

@@ -26,7 +26,7 @@ from kgsynth.ingest.chunk import chunk_document
 from kgsynth.ingest.llm_extract.combine import combine
 from kgsynth.ingest.llm_extract.counts import LLMExtractionReport, Tally
 from kgsynth.ingest.llm_extract.ground import GroundedChunk, ground
-from kgsynth.ingest.llm_extract.reply import extraction_model
+from kgsynth.ingest.llm_extract.reply import MAX_ITEMS, extraction_model
 from kgsynth.llm import LLM, Reply, SamplingParams
 from kgsynth.model import Chunk, Schema
 from kgsynth.nlp.facts import TextFacts
@@ -57,6 +57,7 @@ class LLMExtractor:
         schema: the ontology the prompt lists and the reply is checked against.
         language: prompt language, "auto" (per chunk: zh for Chinese text, else en), "en" or "zh".
         max_chunk_chars: longest chunk sent in one prompt (``build`` chunks no longer than this).
+        max_items: most relations (and entities) one reply may list.
         strict: raise ``ExtractionError`` at the first rejected relation or unusable reply.
 
     Example:
@@ -73,6 +74,7 @@ class LLMExtractor:
         params: SamplingParams = DEFAULT_PARAMS,
         confidence: float = LLM_CONFIDENCE,
         max_chunk_chars: int = DEFAULT_LLM_CHUNK_CHARS,
+        max_items: int = MAX_ITEMS,
         strict: bool = False,
     ) -> None:
         self.llm = llm
@@ -85,7 +87,7 @@ class LLMExtractor:
         self.confidence = confidence
         self.max_chunk_chars = max_chunk_chars
         self.strict = strict
-        self.reply_model = extraction_model(schema)
+        self.reply_model = extraction_model(schema, max_items)
         self.tally = Tally()
         self._ontology = ontology_view(schema)
 
@@ -154,7 +156,12 @@ class LLMExtractor:
         return {"extractor": self.extractor, "confidence": self.confidence}
 
     async def _ask_all(self, chunks: Sequence[Chunk]) -> list[Reply]:
-        return list(await asyncio.gather(*(self._ask(chunk) for chunk in chunks)))
+        try:
+            return list(await asyncio.gather(*(self._ask(chunk) for chunk in chunks)))
+        finally:
+            close = getattr(self.llm, "aclose", None)
+            if close is not None:  # an HTTP client belongs to this loop, which ends here
+                await close()
 
     async def _ask(self, chunk: Chunk) -> Reply:
         language = prompt_language(chunk.text, self.language)

@@ -7,13 +7,17 @@ it out, one item at a time:
 - a relation whose types break the relation's domain or range is rejected;
 - a relation whose ``quote`` is not in the chunk (after normalisation: case, Unicode forms,
   quotes, dashes and spacing ignored; ``names.find_spans``) is rejected;
-- a relation whose subject or object is not named in the chunk is rejected.
+- a relation whose subject or object is not named in the sentence(s) the quote lies in is
+  rejected (a quote must be about the two things it relates);
+- a fact the reply states both negated and not is rejected both times (the model contradicts
+  itself, and the same words cannot support both).
 
 Every rejection is counted under its reason (``REJECTIONS``). A kept relation becomes a
 ``FoundRelation`` whose ``span_start``/``span_end`` are the quote's exact offsets in the chunk
-(so its evidence is the words that state it), between mentions found where the chunk names its
-ends: inside the quote if it does, else the occurrence nearest the quote. Every occurrence of a
-named entity becomes a ``FoundMention``. The result goes through the same ``assemble`` as the
+(so its evidence is the words that state it), between mentions in the quoted sentence: inside
+the quote if it names them, else the occurrence nearest to it. Every occurrence of an entity of
+a kept relation, or of a listed entity of a known type, becomes a ``FoundMention``; the ends of
+rejected relations do not. The result goes through the same ``assemble`` as the
 rules pipeline's, so offsets, entity resolution and evidence work alike.
 """
 
@@ -24,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kgsynth.ingest.assemble import schema_violation
-from kgsynth.ingest.llm_extract.reply import Extraction
+from kgsynth.ingest.llm_extract.reply import ExtractedRelation, Extraction
 from kgsynth.model import Schema, normalise_name
 from kgsynth.names import find_spans
 from kgsynth.nlp.facts import FoundMention, FoundRelation, TextFacts
@@ -34,8 +38,9 @@ UNKNOWN_RELATION = "relation not in the ontology"
 UNKNOWN_TYPE = "entity type not in the ontology"
 DOMAIN_RANGE = "domain/range violated"
 QUOTE_NOT_FOUND = "quote not in the chunk"
-NAME_NOT_FOUND = "subject or object not named in the chunk"
-REJECTIONS = (UNKNOWN_RELATION, UNKNOWN_TYPE, DOMAIN_RANGE, QUOTE_NOT_FOUND, NAME_NOT_FOUND)
+NAME_NOT_FOUND = "subject or object not named in the quoted sentence"
+BOTH_POLARITIES = "stated both ways in one reply"
+REJECTIONS = (UNKNOWN_RELATION, UNKNOWN_TYPE, DOMAIN_RANGE, QUOTE_NOT_FOUND, NAME_NOT_FOUND, BOTH_POLARITIES)
 
 #: The end of a sentence: . ! ? (maybe closing quotes or brackets) and a space, or CJK 。！？.
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|[。！？]")
@@ -54,7 +59,7 @@ class GroundedChunk:
 
 
 class _Mentions:
-    """The chunk's mentions, one list of occurrences per (type, name), made on first request."""
+    """The chunk's mentions: every occurrence of each (type, name) kept, registered once."""
 
     def __init__(self, text: str, sentences: list[Span], method: str) -> None:
         self.text = text
@@ -63,11 +68,15 @@ class _Mentions:
         self.found: list[FoundMention] = []
         self._by_key: dict[tuple[str, str], list[int]] = {}
 
-    def of(self, type_name: str, name: str) -> list[int]:
-        """Indexes of the mentions of ``name`` as a ``type_name`` (empty: the chunk never names it)."""
+    def spans(self, name: str) -> list[Span]:
+        """Where the chunk names ``name`` (nothing is registered)."""
+        return find_spans(name, self.text)
+
+    def keep(self, type_name: str, name: str) -> list[int]:
+        """Register every occurrence of ``name`` as a ``type_name``; their indexes."""
         key = (type_name, normalise_name(name))
         if key not in self._by_key:
-            self._by_key[key] = [self._add(type_name, name, span) for span in find_spans(name, self.text)]
+            self._by_key[key] = [self._add(type_name, name, span) for span in self.spans(name)]
         return self._by_key[key]
 
     def _add(self, type_name: str, name: str, span: Span) -> int:
@@ -92,6 +101,15 @@ class _Mentions:
         return min(indexes, key=lambda i: _distance(self.found[i], quote))
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A proposal that passed every check: where its quote, sentence and ends are."""
+
+    item: ExtractedRelation
+    quote: Span
+    sentence: Span
+
+
 def ground(
     reply: Extraction, text: str, schema: Schema, *, extractor: str, confidence: float
 ) -> GroundedChunk:
@@ -99,43 +117,83 @@ def ground(
     sentences = sentence_spans(text)
     mentions = _Mentions(text, sentences, extractor)
     out = GroundedChunk(facts=TextFacts(text=text), proposed=len(reply.relations))
+    readings = []
+    for item in reply.relations:
+        reading = _read(item, text, schema, sentences, mentions)
+        if isinstance(reading, str):
+            out.rejected[reading] += 1
+        else:
+            readings.append(reading)
+    readings = _one_polarity(readings, out.rejected)
+    relations = [_relation(r, mentions, extractor, confidence) for r in readings]
     out.entities_proposed = len(reply.entities)
     for entity in reply.entities:
-        if not schema.has_entity_type(entity.type) or not mentions.of(entity.type, entity.name):
+        if not schema.has_entity_type(entity.type) or not mentions.keep(entity.type, entity.name):
             out.entities_rejected += 1
-    relations: list[FoundRelation] = []
-    for item in reply.relations:
-        reason = _violation(item, schema)
-        quote = find_spans(item.quote, text)[:1] if reason is None else []
-        if reason is None and not quote:
-            reason = QUOTE_NOT_FOUND
-        subjects = mentions.of(item.subject_type, item.subject) if reason is None else []
-        objects = mentions.of(item.object_type, item.object) if reason is None else []
-        if reason is None and not (subjects and objects):
-            reason = NAME_NOT_FOUND
-        if reason is not None:
-            out.rejected[reason] += 1
-            continue
-        span = quote[0]
-        sentence = _enclosing(sentences, *span)
-        relations.append(
-            FoundRelation(
-                subject=mentions.nearest(subjects, span),
-                object=mentions.nearest(objects, span),
-                predicate=item.relation,
-                negated=item.negated,
-                confidence=confidence,
-                rule=extractor,
-                sentence_start=sentence[0],
-                sentence_end=sentence[1],
-                span_start=span[0],
-                span_end=span[1],
-            )
-        )
     out.facts = TextFacts(
         text=text, mentions=tuple(mentions.found), relations=tuple(relations), sentences=tuple(sentences)
     )
     return out
+
+
+def _read(
+    item: ExtractedRelation, text: str, schema: Schema, sentences: list[Span], mentions: _Mentions
+) -> _Reading | str:
+    """The proposal placed in the chunk, or the reason it is rejected."""
+    reason = _violation(item, schema)
+    if reason is not None:
+        return reason
+    quote = find_spans(item.quote, text)
+    if not quote:
+        return QUOTE_NOT_FOUND
+    sentence = _enclosing(sentences, *quote[0])
+    for name in (item.subject, item.object):
+        if not any(sentence[0] <= start and end <= sentence[1] for start, end in mentions.spans(name)):
+            return NAME_NOT_FOUND
+    return _Reading(item=item, quote=quote[0], sentence=sentence)
+
+
+def _one_polarity(readings: list[_Reading], rejected: Counter[str]) -> list[_Reading]:
+    """Drop (and count) the facts the reply states both ways: the model contradicts itself."""
+    polarities: dict[tuple[str, ...], set[bool]] = {}
+    for r in readings:
+        polarities.setdefault(_fact(r.item), set()).add(r.item.negated)
+    kept = []
+    for r in readings:
+        if len(polarities[_fact(r.item)]) > 1:
+            rejected[BOTH_POLARITIES] += 1
+        else:
+            kept.append(r)
+    return kept
+
+
+def _fact(item: ExtractedRelation) -> tuple[str, ...]:
+    subject, object_ = normalise_name(item.subject), normalise_name(item.object)
+    return (item.subject_type, subject, item.relation, item.object_type, object_)
+
+
+def _relation(reading: _Reading, mentions: _Mentions, extractor: str, confidence: float) -> FoundRelation:
+    item, quote, sentence = reading.item, reading.quote, reading.sentence
+    subjects = _within(mentions, mentions.keep(item.subject_type, item.subject), sentence)
+    objects = _within(mentions, mentions.keep(item.object_type, item.object), sentence)
+    return FoundRelation(
+        subject=mentions.nearest(subjects, quote),
+        object=mentions.nearest(objects, quote),
+        predicate=item.relation,
+        negated=item.negated,
+        confidence=confidence,
+        rule=extractor,
+        sentence_start=sentence[0],
+        sentence_end=sentence[1],
+        span_start=quote[0],
+        span_end=quote[1],
+    )
+
+
+def _within(mentions: _Mentions, indexes: list[int], sentence: Span) -> list[int]:
+    return [
+        i for i in indexes if sentence[0] <= mentions.found[i].start and mentions.found[i].end <= sentence[1]
+    ]
 
 
 def _violation(item, schema: Schema) -> str | None:

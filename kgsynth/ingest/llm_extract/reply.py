@@ -4,8 +4,9 @@ Entity types and relation names are ``enum``\\ s of the ontology's names in the 
 endpoint receives (a server that constrains decoding, such as llama.cpp, can write nothing
 else), while validation takes any string (``ontology.prompt.name_enum``): an item naming
 something outside the ontology is rejected on its own and counted, not the whole reply. Lists
-and strings are bounded, so a looping model cannot run on forever. ``quote`` comes first in
-each relation, so a model copies the words before it reads a fact out of them.
+and strings are bounded, so a looping model cannot run on forever. Relations come before the
+entity list (tokens go to facts first), and ``quote`` comes first in each relation, so a model
+copies the words before it reads a fact out of them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from kgsynth.model import Schema
 from kgsynth.ontology.prompt import name_enum
 
-#: Most entities and relations one chunk's reply may hold.
-MAX_ITEMS = 8
+#: Most relations (and, apart, entities) one chunk's reply may hold, by default.
+MAX_ITEMS = 12
 #: Longest name and quote accepted, in characters.
 MAX_NAME = 120
 MAX_QUOTE = 300
@@ -53,17 +54,21 @@ class Extraction(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    entities: list[ExtractedEntity] = []
     relations: list[ExtractedRelation] = []
+    entities: list[ExtractedEntity] = []
 
 
-def extraction_model(schema: Schema) -> type[Extraction]:
-    """The reply model for ``schema``: ``Extraction`` whose type and relation fields are enums."""
-    return _model(tuple(t.name for t in schema.entity_types), tuple(r.name for r in schema.relation_types))
+def extraction_model(schema: Schema, max_items: int = MAX_ITEMS) -> type[Extraction]:
+    """The reply model for ``schema``: ``Extraction`` whose type and relation fields are enums.
+
+    ``max_items`` bounds each list: a small model tends to repeat an item until the bound.
+    """
+    types = tuple(t.name for t in schema.entity_types)
+    return _model(types, tuple(r.name for r in schema.relation_types), max_items)
 
 
 @lru_cache(maxsize=32)
-def _model(types: tuple[str, ...], relations: tuple[str, ...]) -> type[Extraction]:
+def _model(types: tuple[str, ...], relations: tuple[str, ...], max_items: int) -> type[Extraction]:
     type_name, relation_name = name_enum(types), name_enum(relations)
     name: Any = (str, Field(min_length=1, max_length=MAX_NAME))
     entity = create_model("Entity", __base__=ExtractedEntity, name=name, type=(type_name, ...))
@@ -81,6 +86,6 @@ def _model(types: tuple[str, ...], relations: tuple[str, ...]) -> type[Extractio
     return create_model(
         "Extraction",
         __base__=Extraction,
-        entities=(list[entity], Field(default_factory=list, max_length=MAX_ITEMS)),  # type: ignore[valid-type]
-        relations=(list[relation], Field(default_factory=list, max_length=MAX_ITEMS)),  # type: ignore[valid-type]
+        relations=(list[relation], Field(default_factory=list, max_length=max_items)),  # type: ignore[valid-type]
+        entities=(list[entity], Field(default_factory=list, max_length=max_items)),  # type: ignore[valid-type]
     )
