@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.table import Table
 
+from kgsynth.cli._llm import LLMBaseUrlOption, LLMModelOption, llm_from_cli
 from kgsynth.cli.app import (
     StoreOption,
     app,
@@ -81,6 +82,16 @@ def check_cli(
     max_chars: Annotated[
         int, typer.Option("--max-chars", min=1, help="Skip input lines longer than this.")
     ] = DEFAULT_MAX_CHARS,
+    claims: Annotated[
+        Literal["rules", "llm", "both"],
+        typer.Option(
+            "--claims",
+            help="Who reads claims from texts: rules, llm (an LLM endpoint proposes triples; the graph "
+            "decides each), or both (the LLM reads again what the rules leave not fully supported).",
+        ),
+    ] = "rules",
+    llm_base_url: LLMBaseUrlOption = None,
+    llm_model: LLMModelOption = None,
     closed_world: Annotated[
         bool,
         typer.Option(
@@ -98,6 +109,7 @@ def check_cli(
     from kgsynth.verify import Checker, check_file  # spaCy loads only when checking
 
     schema = load_schema_from_cli(ontology) if ontology is not None else None
+    llm = llm_from_cli(llm_base_url, llm_model, needed_by=f"--claims {claims}") if claims != "rules" else None
     with open_store_from_cli(store, must_exist=True) as graph:
         checker_schema = (
             schema if schema is not None else Checker(graph).schema
@@ -127,6 +139,8 @@ def check_cli(
                 model=model,
                 on_item=show,
                 closed_world=closed_world,
+                claims=claims,
+                llm=llm,
             )
     _print_summary(checked)
     code = checked.exit_code(fail_on)
@@ -137,6 +151,8 @@ def check_cli(
 def _print_summary(counts: CheckSummary) -> None:
     by_status = ", ".join(f"{counts.records[s]} {s}" for s in _STATUSES if counts.records[s]) or "none"
     summary(f"check: {counts.checked} records ({by_status}), {len(counts.skipped)} lines skipped")
+    if counts.llm:
+        summary(counts.llm)
     if state().quiet:
         return
     table = Table(title="kgsynth check", show_header=True, header_style="bold")

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import jinja2
 import jinja2.sandbox
-from pydantic import WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from kgsynth.errors import TemplateError, choices
 from kgsynth.model import Schema
@@ -69,6 +69,43 @@ def name_enum(names: Iterable[str]) -> Any:
     that one item, rejected and counted by the caller, instead of failing as a whole.
     """
     return Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(set(names))})]
+
+
+#: Longest entity name accepted in a reply, in characters.
+MAX_NAME = 120
+
+
+class ProposedTriple(BaseModel):
+    """A fact an LLM reads from text in the ontology's terms: what extraction and claim reading share.
+
+    Reply models put their own first field (a quote, a sentence) before these by listing it in
+    a base class after this one (``class Item(ProposedTriple, Quoted)``): pydantic orders fields
+    from the last base to the first, and a model writes its reply in field order.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    subject_type: str
+    relation: str
+    object: str
+    object_type: str
+    negated: bool = False
+
+
+def triple_fields(schema: Schema) -> dict[str, Any]:
+    """``ProposedTriple``'s fields for ``create_model``, typed from ``schema``: enums of its entity
+    types and relations (``name_enum``), bounded names."""
+    type_name = name_enum(t.name for t in schema.entity_types)
+    name: Any = (str, Field(max_length=MAX_NAME))
+    return {
+        "subject": name,
+        "subject_type": (type_name, ...),
+        "relation": (name_enum(r.name for r in schema.relation_types), ...),
+        "object": name,
+        "object_type": (type_name, ...),
+        "negated": (bool, False),
+    }
 
 
 def prompt_language(text: str, language: str = "auto") -> str:

@@ -7,8 +7,9 @@ evidence. ``check_file`` is the same over JSONL, with the output, report and exi
 of ``kgsynth check``. The parts: ``read`` (input lines), ``qa`` (QA pair -> statement),
 ``link`` (names -> graph entities), ``neighbour_link`` (names the lookup missed, matched
 among the entities around the text's), ``claims`` (graph-guided claim reading),
-``factcheck`` (claim -> verdict), ``provenance`` (our own samples), ``aggregate``
-(claims -> record), ``output`` / ``report_html`` (what is written).
+``llm_claims`` (claims an LLM proposes, for ``--claims llm|both``), ``factcheck`` (claim ->
+verdict), ``provenance`` (our own samples), ``aggregate`` (claims -> record), ``output`` /
+``report_html`` (what is written).
 """
 
 from kgsynth.verify.aggregate import aggregate
@@ -17,6 +18,7 @@ from kgsynth.verify.claims import ClaimReader, TextClaims
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.llm_claims import LLMClaimReader
 from kgsynth.verify.output import (
     EXIT_FAILED,
     EXIT_OK,
@@ -47,6 +49,7 @@ __all__ = [
     "Coverage",
     "FactChecker",
     "FailOn",
+    "LLMClaimReader",
     "RelationLexicon",
     "SkippedLine",
     "Statement",

@@ -5,17 +5,22 @@ statement, ``qa.py``); their claims are read graph-guided (``claims.py``) and ea
 verified (``factcheck.py``). Our own samples are re-checked through their stored checks
 (``provenance.py``) without parsing; a sample without checks is checked as the text
 "question answer" instead. Results come back in input order.
+
+``claims`` says who reads claims from texts: the rules (default), an LLM (``llm_claims.py``:
+it proposes triples, which are linked and verified here exactly like rule-read ones), or both
+(the LLM reads again the texts the rules left not fully supported; its claims join theirs).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kgsynth.errors import CheckError
-from kgsynth.model import CheckResult, LinkedMention, Sample, Schema
+from kgsynth.errors import CheckError, ConfigError
+from kgsynth.llm import LLM
+from kgsynth.model import CheckResult, Claim, LinkedMention, Sample, Schema, Verdict
 from kgsynth.nlp import ExtractionPipeline, TextFacts
 from kgsynth.store.base import GraphStore
 from kgsynth.verify.aggregate import aggregate
@@ -23,6 +28,7 @@ from kgsynth.verify.claims import ClaimReader
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon
 from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.llm_claims import ClaimSource, LLMClaimReader, LLMClaims
 from kgsynth.verify.provenance import check_sample, check_triples
 from kgsynth.verify.qa import qa_statement
 from kgsynth.verify.query_check import QueryChecker
@@ -46,6 +52,10 @@ class CheckedRecord:
     text: str
     result: CheckResult
     uncovered: tuple[LinkedMention, ...] = ()
+    #: Relation words no claim reads, and who read the claims ("rules", "llm", "rules+llm"; ""
+    #: when the record was not read as text: a query or our own sample's provenance).
+    unread: tuple[str, ...] = ()
+    read_by: str = ""
 
 
 class Checker:
@@ -83,6 +93,8 @@ class Checker:
         fuzzy: bool = True,
         model: str = "auto",
         closed_world: bool = False,
+        claims: ClaimSource = "rules",
+        llm: LLM | None = None,
     ) -> None:
         self.store = store
         self.schema = schema if schema is not None else store.schema()
@@ -100,6 +112,10 @@ class Checker:
         self.questions = QuestionReader(self.schema, self.linker, self.lexicon)
         self.queries = QueryChecker(self.facts, self.linker, closed_world=closed_world)
         self.coverage = coverage
+        if claims != "rules" and llm is None:
+            raise ConfigError(f'claims "{claims}" needs an LLM: pass llm= (--llm-base-url and --llm-model).')
+        self.claims = claims
+        self.llm_reader = LLMClaimReader(llm, self.schema, self.linker) if llm is not None else None
         #: Texts parsed so far (our own samples with checks are never parsed).
         self.parsed_texts = 0
 
@@ -133,6 +149,72 @@ class Checker:
         return record.text
 
     def _check_batch(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
+        if self.claims == "llm":
+            yield from self._check_batch_by_llm(batch)
+        elif self.claims == "both":
+            yield from self._read_again_by_llm(list(self._check_batch_by_rules(batch)))
+        else:
+            yield from self._check_batch_by_rules(batch)
+
+    def _check_batch_by_llm(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
+        assert self.llm_reader is not None
+        texts = {id(r): self.statement(r) for r in batch if not _exact(r)}
+        read = dict(zip(texts, self.llm_reader.read_many(list(texts.values())), strict=True)) if texts else {}
+        for record in batch:
+            if id(record) in read:
+                yield self._verified(record, read[id(record)], [], (), "llm")
+            else:
+                yield self._check_exactly(record)
+
+    def _read_again_by_llm(self, checked: list[CheckedRecord]) -> list[CheckedRecord]:
+        """The LLM's claims added to the texts the rules read but left not fully supported."""
+        assert self.llm_reader is not None
+        todo = [c for c in checked if c.read_by == "rules" and c.result.status == "not_fully_supported"]
+        if not todo:
+            return checked
+        read = self.llm_reader.read_many([c.text for c in todo])
+        again = {id(c): r for c, r in zip(todo, read, strict=True)}
+        return [self._with_llm(c, again[id(c)]) if id(c) in again else c for c in checked]
+
+    def _with_llm(self, checked: CheckedRecord, read: LLMClaims) -> CheckedRecord:
+        known = {_claim_key(v.claim) for v in checked.result.verdicts}
+        new = LLMClaims(text=read.text)
+        for claim, context in zip(read.claims, read.contexts, strict=True):
+            if _claim_key(claim) not in known:
+                new.claims.append(claim)
+                new.contexts.append(context)
+        named = {m.entity_id for c in new.claims for m in (c.subject, c.object) if m.entity_id}
+        uncovered = [m for m in checked.uncovered if m.entity_id is None or m.entity_id not in named]
+        unread = () if new.claims else checked.unread  # the LLM read what the rules' words left open
+        verdicts = list(checked.result.verdicts)
+        return self._verified(checked.input, new, verdicts, uncovered, "rules+llm", unread)
+
+    def _verified(
+        self,
+        record: CheckInput,
+        read: LLMClaims,
+        verdicts: list[Verdict],
+        uncovered: Sequence[LinkedMention],
+        read_by: str,
+        unread: tuple[str, ...] = (),
+    ) -> CheckedRecord:
+        """LLM-proposed claims verified by the fact checker (the LLM never gives a verdict)."""
+        pairs = zip(read.claims, read.contexts, strict=True)
+        verdicts = verdicts + [self.facts.verify(claim, context) for claim, context in pairs]
+        result = aggregate(
+            verdicts, record_id=record.id, uncovered=self._blocking(uncovered), unread=list(unread)
+        )
+        return CheckedRecord(record, read.text, result, tuple(uncovered), unread, read_by)
+
+    def _blocking(self, uncovered: Sequence[LinkedMention]) -> list[LinkedMention]:
+        """The mentions in no claim that keep a text from support under ``coverage``."""
+        return [
+            m
+            for m in uncovered
+            if self.coverage in ("all", "mentions") or (self.coverage == "unknown" and m.entity_id is None)
+        ]
+
+    def _check_batch_by_rules(self, batch: list[CheckInput]) -> Iterator[CheckedRecord]:
         parse = [r for r in batch if not _exact(r)]
         asked = self._read_questions([r for r in parse if _qa_pair(r) is not None])
         texts = {id(r): self.statement(r) for r in parse if id(r) not in asked}
@@ -184,14 +266,17 @@ class Checker:
             self.facts.verify(claim, context)
             for claim, context in zip(read.claims, read.contexts, strict=True)
         ]
-        blocking = [
-            m
-            for m in read.uncovered
-            if self.coverage in ("all", "mentions") or (self.coverage == "unknown" and m.entity_id is None)
-        ]
+        blocking = self._blocking(read.uncovered)
         unread = read.unread if self.coverage == "all" else []
         result = aggregate(verdicts, record_id=record.id, uncovered=blocking, unread=unread)
-        return CheckedRecord(input=record, text=text, result=result, uncovered=tuple(read.uncovered))
+        return CheckedRecord(
+            input=record, text=text, result=result, uncovered=tuple(read.uncovered), unread=tuple(unread),
+            read_by="rules",
+        )  # fmt: skip
+
+
+def _claim_key(claim: Claim) -> tuple[str | None, str, str | None, bool]:
+    return (claim.subject.entity_id, claim.predicate, claim.object.entity_id, claim.negated)
 
 
 def _qa_pair(record: CheckInput) -> tuple[str, str] | None:

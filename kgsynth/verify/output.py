@@ -94,6 +94,8 @@ class CheckSummary:
     records: Counter[str] = field(default_factory=Counter)
     claims: Counter[str] = field(default_factory=Counter)
     skipped: list[SkippedLine] = field(default_factory=list)
+    #: With ``--claims llm|both``: what the LLM proposed, kept and dropped (one line).
+    llm: str = ""
 
     def add(self, item: CheckedRecord | SkippedLine) -> None:
         """Count one output line."""

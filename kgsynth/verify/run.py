@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from kgsynth.errors import ConfigError, InputError
+from kgsynth.llm import LLM
 from kgsynth.model import Schema
 from kgsynth.nlp import ExtractionPipeline
 from kgsynth.store.base import GraphStore
 from kgsynth.verify.check import DEFAULT_BATCH_SIZE, CheckedRecord, Checker, Coverage
+from kgsynth.verify.llm_claims import ClaimSource
 from kgsynth.verify.output import CheckSummary, result_record, skipped_record
 from kgsynth.verify.read import DEFAULT_MAX_CHARS, CheckInput, SkippedLine, read_lines
 from kgsynth.verify.report_html import render_report
@@ -48,11 +50,15 @@ def check_file(
     model: str = "auto",
     on_item: Callable[[CheckSummary], None] | None = None,
     closed_world: bool = False,
+    claims: ClaimSource = "rules",
+    llm: LLM | None = None,
 ) -> CheckSummary:
     """Check a JSONL file (or ``"-"``/a byte stream) against ``store``; write results to ``output``.
 
     Returns the counts; ``summary.exit_code(fail_on)`` is what the CLI exits with.
     ``closed_world``: a "no" to a yes/no question is supported by the fact's absence (``Checker``).
+    ``claims``: who reads claims from texts, "rules", "llm" or "both" (``llm`` proposes them;
+    the graph decides); the LLM's counts are ``summary.llm``.
 
     Raises:
         InputError: the input file cannot be opened.
@@ -66,6 +72,8 @@ def check_file(
         coverage=coverage,
         model=model,
         closed_world=closed_world,
+        claims=claims,
+        llm=llm,
     )
     summary = CheckSummary()
     kept: list[CheckedRecord | SkippedLine] = []
@@ -84,6 +92,11 @@ def check_file(
         )
         with _atomic_text(html) as report:
             report.write(render_report(kept, title=title))
+    if checker.llm_reader is not None:
+        counts = checker.llm_reader.counts
+        summary.llm = counts.summary(checker.llm_reader.model_name)
+        lost = sum(counts.dropped.values()) + sum(counts.unusable.values())
+        logger.log(logging.WARNING if lost else logging.INFO, "check: %s", summary.llm)
     for skipped in summary.skipped:
         logger.warning("check: skipped %s", skipped.reason)
     logger.info(

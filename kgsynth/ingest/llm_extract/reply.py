@@ -17,12 +17,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kgsynth.model import Schema
-from kgsynth.ontology.prompt import name_enum
+from kgsynth.ontology.prompt import ProposedTriple, triple_fields
 
 #: Most relations (and, apart, entities) one chunk's reply may hold, by default.
 MAX_ITEMS = 12
-#: Longest name and quote accepted, in characters.
-MAX_NAME = 120
+#: Longest quote accepted, in characters.
 MAX_QUOTE = 300
 
 
@@ -35,18 +34,12 @@ class ExtractedEntity(BaseModel):
     type: str
 
 
-class ExtractedRelation(BaseModel):
-    """A relation the model reads, with the words of the chunk that state it."""
-
-    model_config = ConfigDict(frozen=True)
-
+class _Quoted(BaseModel):
     quote: str
-    subject: str
-    subject_type: str
-    relation: str
-    object: str
-    object_type: str
-    negated: bool = False
+
+
+class ExtractedRelation(ProposedTriple, _Quoted):
+    """A relation the model reads, after the words of the chunk that state it (``quote`` first)."""
 
 
 class Extraction(BaseModel):
@@ -63,29 +56,26 @@ def extraction_model(schema: Schema, max_items: int = MAX_ITEMS) -> type[Extract
 
     ``max_items`` bounds each list: a small model tends to repeat an item until the bound.
     """
-    types = tuple(t.name for t in schema.entity_types)
-    return _model(types, tuple(r.name for r in schema.relation_types), max_items)
+    return _model(schema, max_items)
 
 
 @lru_cache(maxsize=32)
-def _model(types: tuple[str, ...], relations: tuple[str, ...], max_items: int) -> type[Extraction]:
-    type_name, relation_name = name_enum(types), name_enum(relations)
-    name: Any = (str, Field(min_length=1, max_length=MAX_NAME))
-    entity = create_model("Entity", __base__=ExtractedEntity, name=name, type=(type_name, ...))
+def _model(schema: Schema, max_items: int) -> type[Extraction]:
+    fields = triple_fields(schema)
+    entity = create_model(
+        "Entity", __base__=ExtractedEntity, name=fields["subject"], type=fields["subject_type"]
+    )
     relation = create_model(
         "Relation",
         __base__=ExtractedRelation,
         quote=(str, Field(min_length=1, max_length=MAX_QUOTE)),
-        subject=name,
-        subject_type=(type_name, ...),
-        relation=(relation_name, ...),
-        object=name,
-        object_type=(type_name, ...),
-        negated=(bool, False),
+        **fields,
     )
+    relations: Any = list[relation]  # type: ignore[valid-type]
+    entities: Any = list[entity]  # type: ignore[valid-type]
     return create_model(
         "Extraction",
         __base__=Extraction,
-        relations=(list[relation], Field(default_factory=list, max_length=max_items)),  # type: ignore[valid-type]
-        entities=(list[entity], Field(default_factory=list, max_length=max_items)),  # type: ignore[valid-type]
+        relations=(relations, Field(default_factory=list, max_length=max_items)),
+        entities=(entities, Field(default_factory=list, max_length=max_items)),
     )
