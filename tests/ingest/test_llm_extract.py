@@ -7,6 +7,7 @@ reply alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -327,3 +328,29 @@ def test_llm_extract_stores_no_entity_of_a_rejected_relation(tmp_path, store, sc
     reply = {"relations": [relation("aspirin cures headache", "aspirin", "treats", "headache")]}
     report, _ = llm_build(write(tmp_path, text), store, schema, [reply])
     assert (report.entities, report.mentions, report.llm.rejected) == (0, 0, {"quote not in the chunk": 1})
+
+
+def test_llm_extract_both_counts_an_inverse_reading_as_agreement() -> None:
+    from kgsynth.ingest.assemble import DocumentGraph
+    from kgsynth.ingest.llm_extract.combine import combine
+    from kgsynth.model import Evidence, GraphBatch, Relation, RelationType
+
+    schema = Schema(
+        relation_types=(
+            RelationType(name="treats", inverse_of="treated_by"),
+            RelationType(name="treated_by"),  # declared on one side only
+        )
+    )
+
+    def graph(subject: str, predicate: str, object_: str, confidence: float, extractor: str) -> DocumentGraph:
+        evidence = Evidence(document_id="doc:1", start=0, end=5, extractor=extractor)
+        relation = Relation(
+            subject=subject, predicate=predicate, object=object_, confidence=confidence, evidence=(evidence,)
+        )
+        return DocumentGraph(batch=GraphBatch(relations=(relation,)), dropped=Counter())
+
+    rules = graph("Symptom:headache", "treated_by", "Drug:aspirin", 0.9, "pattern:treated_by")
+    llm = graph("Drug:aspirin", "treats", "Symptom:headache", 0.6, "llm:m")
+    combined, agreement = combine(rules, llm, schema)
+    assert (agreement.both, agreement.rules_only, agreement.llm_only) == (1, 0, 0)
+    assert [round(r.confidence, 6) for r in combined.batch.relations] == [0.96, 0.96]
