@@ -48,9 +48,24 @@ def serve(settings: ServiceSettings, *, workers: int = 1, quiet: bool = False) -
 
 
 def start_worker(settings: ServiceSettings) -> subprocess.Popen[bytes]:
-    """A worker process with the same settings (the token stays in this process)."""
+    """A worker process with the same settings (the token stays in this process).
+
+    uvicorn ends its process by re-raising the SIGTERM it caught, so ``serve``'s ``finally``
+    may never run: the worker therefore also gets SIGTERM from the kernel when this process
+    dies (Linux ``PR_SET_PDEATHSIG``) and watches its parent (``worker.py``).
+    """
     env = {**os.environ, SETTINGS_ENV: settings.model_copy(update={"token": None}).model_dump_json()}
-    return subprocess.Popen([sys.executable, "-m", "kgsynth.service.worker"], env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kgsynth.service.worker"], env=env, preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:

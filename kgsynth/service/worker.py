@@ -56,10 +56,13 @@ class Worker:
             beat.join()
         return self.queue.get(task.id)
 
-    def run_forever(self, poll: float = 0.5) -> None:
-        """Run tasks until ``stop`` is set."""
+    def run_forever(self, poll: float = 0.5, *, parent: int | None = None) -> None:
+        """Run tasks until ``stop`` is set (or, given ``parent``, until that process has gone)."""
         logger.info("worker %s: waiting for tasks in %s", self.name, self.settings.tasks_db)
         while not self.stop.is_set():
+            if parent is not None and os.getppid() != parent:
+                logger.info("worker %s: the server process has gone; stopping", self.name)
+                return
             if self.run_once() is None:
                 self.stop.wait(poll)
 
@@ -115,7 +118,7 @@ def main() -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stop)
     try:
-        worker.run_forever()
+        worker.run_forever(parent=os.getppid())
     except SystemExit:
         logger.info("worker %s: stopped", worker.name)
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -126,3 +127,43 @@ def test_retry_from_scratch_clears_the_checkpoint(client, settings) -> None:
     again = client.post(f"/api/v1/tasks/{task['id']}/retry", json={"from_scratch": True}).json()
     assert again["checkpoint"] == {}
     assert again["state"] == "queued"
+
+
+def test_the_worker_stops_when_the_server_process_ends(tmp_path) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kgsynth.service",
+            "--store",
+            str(tmp_path / "kg.db"),
+            "--port",
+            str(port),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 1  # the worker
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    end = time.monotonic() + 15
+    while Path(f"/proc/{children[0]}").exists() and time.monotonic() < end:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{children[0]}").exists()
