@@ -11,6 +11,16 @@ source "$(dirname "$0")/_venv.sh" dev
 if [ -f tests/store/cypher/package-lock.json ]; then
   npm ci --prefix tests/store/cypher --no-audit --no-fund --loglevel=error
 fi
+# Front-end files of kgsynth serve, from npm with the lockfile (tests/service/test_assets.py
+# checks the vendored copies in kgsynth/service/static/vendor against them).
+if [ -f kgsynth/service/assets/package-lock.json ]; then
+  npm ci --prefix kgsynth/service/assets --no-audit --no-fund --loglevel=error
+  npm run --prefix kgsynth/service/assets vendor --silent
+fi
+# kgsynth serve's browser tests drive Debian's Chromium (never `playwright install`).
+if [ "$(id -u)" = 0 ] && [ ! -x /usr/lib/chromium/chromium ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 if command -v mvn >/dev/null && command -v java >/dev/null; then
   echo "resolving the Neo4j server jars (tests/neo4j/pom.xml)" >&2
   mvn -q -B -f tests/neo4j/pom.xml dependency:copy-dependencies
