@@ -186,7 +186,10 @@ def test_help_shows_bracketed_config_names_literally(runner):
 # --------------------------------------------------------------------------- warnings and -q
 
 
-def test_warnings_print_as_warning_lines(runner, tmp_path, doc):
+def test_warnings_print_as_warning_lines(runner, tmp_path, doc, monkeypatch):
+    from kgsynth.nlp import language
+
+    monkeypatch.setattr(language, "_warned", False)  # the blank-pipeline warning comes once a process
     args = ["build", str(doc), "--ontology", "medical", "--model", "blank", "-s", str(tmp_path / "kg.db")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
