@@ -11,9 +11,12 @@ the graph does not know is ``unlinkable``, whatever the model thought of it.
 
 A proposal is dropped, and counted under its reason (``DROPS``), when its relation is not in
 the ontology, its sentence is not in the text (after normalisation, ``names.find_spans``), a
-name is empty or not in the text at all (an invented or translated name), or it repeats an
-earlier proposal. A reply that cannot be used (cut, not JSON, not the schema) is counted in
-``unusable`` and its text gets no LLM claim.
+name is empty or not in the text at all (an invented or translated name), both names link to
+one entity, the linked entities' graph types do not fit the relation's domain and range (a
+misreading: a weak model's "metformin adverse_effect_of metformin" would otherwise make a text
+contradicted that says nothing of the kind), or it repeats an earlier proposal. Drops only
+ever leave a text less read, never wrongly supported or contradicted. A reply that cannot be
+used (cut, not JSON, not the schema) is counted in ``unusable`` and its text gets no LLM claim.
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ MAX_CLAIMS = 12
 UNKNOWN_RELATION = "relation not in the ontology"
 SENTENCE_NOT_FOUND = "sentence not in the text"
 NAME_NOT_FOUND = "subject or object not in the text"
+SAME_ENTITY = "subject and object are one entity"
+TYPES_DO_NOT_FIT = "graph types do not fit the relation"
 REPEATED = "repeats an earlier claim"
-DROPS = (UNKNOWN_RELATION, SENTENCE_NOT_FOUND, NAME_NOT_FOUND, REPEATED)
+DROPS = (UNKNOWN_RELATION, SENTENCE_NOT_FOUND, NAME_NOT_FOUND, SAME_ENTITY, TYPES_DO_NOT_FIT, REPEATED)
 Span = tuple[int, int]
 
 
@@ -211,6 +216,11 @@ class LLMClaimReader:
         object_ = self._mention(item.object, item.object_type, text, sentence)
         if subject is None or object_ is None:
             return NAME_NOT_FOUND
+        if subject.entity_id is not None and subject.entity_id == object_.entity_id:
+            return SAME_ENTITY
+        relation = self.schema.relation_type(item.relation)
+        if not (self._fits(subject, relation.domain) and self._fits(object_, relation.range)):
+            return TYPES_DO_NOT_FIT
         claim = Claim(
             text=text[sentence[0] : sentence[1]],
             start=sentence[0],
@@ -222,6 +232,11 @@ class LLMClaimReader:
             rule=f"llm:{self.model_name}",
         )
         return claim, sentence
+
+    def _fits(self, mention: LinkedMention, allowed: tuple[str, ...]) -> bool:
+        """Whether a linked entity's graph type may stand where ``allowed`` types may (unlinked: yes)."""
+        graph_type = self.linker.entity_type(mention.entity_id) if mention.entity_id else None
+        return not allowed or graph_type is None or any(self.schema.is_a(graph_type, t) for t in allowed)
 
     def _mention(self, name: str, type_name: str, text: str, sentence: Span) -> LinkedMention | None:
         """``name`` where the text names it (in the sentence if it can), linked to the graph."""

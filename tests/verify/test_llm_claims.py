@@ -129,6 +129,14 @@ def test_llm_claims_read_chinese_through_the_graph_aliases(graph) -> None:
             "subject or object not in the text",
         ),
         (proposal("Aspirin treats headache.", "aspirin", "treats", "headache"), "repeats an earlier claim"),
+        (
+            proposal("Aspirin treats headache.", "Aspirin", "interacts_with", "aspirin", ("Drug", "Drug")),
+            "subject and object are one entity",
+        ),
+        (  # the graph's headache is a Symptom: it cannot be what treats something
+            proposal("Aspirin treats headache.", "headache", "treats", "Aspirin", ("Drug", "Symptom")),
+            "graph types do not fit the relation",
+        ),
     ],
 )
 def test_llm_claims_drops_and_counts(graph, item, reason) -> None:
