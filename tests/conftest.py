@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kgsynth.model import Entity, EntityType, Evidence, GraphBatch, Relation, RelationType, Schema
-from tests.llm_server import smollm2_server
+from tests.llm_server import gemma3_server, smollm2_server
 
-# The real SmolLM2 server, once per session for every package (LLM extraction and claim reading too).
-__all__ = ["smollm2_server"]
+# The real llama.cpp servers, each started at most once per session for every package.
+__all__ = ["gemma3_server", "smollm2_server"]
 
 
 @pytest.fixture
