@@ -264,11 +264,15 @@ class Neo4jStore:
     def clear(self) -> None:
         """Delete every node and relationship, the registered schema, and kgsynth's indexes and constraints.
 
-        Nodes go in slices of ``CLEAR_SLICE`` per transaction; only indexes and constraints
-        named ``kgsynth_*`` are dropped, so those of other applications on the server stay.
+        Relationships, then nodes, go in slices of ``CLEAR_SLICE`` per transaction; only indexes
+        and constraints named ``kgsynth_*`` are dropped, so other applications' ones stay.
         """
-        while self._write("clear_slice", cypher.CLEAR_SLICE, limit=CLEAR_SLICE)[0]["deleted"]:
-            pass
+        for name, statement in (
+            ("clear_relationship_slice", cypher.CLEAR_RELATIONSHIP_SLICE),
+            ("clear_slice", cypher.CLEAR_SLICE),
+        ):
+            while self._write(name, statement, limit=CLEAR_SLICE)[0]["deleted"]:
+                pass
         prefix = {"prefix": cypher.SCHEMA_PREFIX}
         for record in self._read("kgsynth_constraints", cypher.KGSYNTH_CONSTRAINTS, **prefix):
             self._write("drop_constraint", cypher.drop_constraint(record["name"]))
