@@ -16,7 +16,7 @@ import kgsynth.cli.build  # noqa: F401  (registers build on the app)
 from kgsynth.cli import app
 from kgsynth.store import open_store
 from tests.llm.fake_server import FakeOpenAIServer, json_reply
-from tests.llm_server import free_port
+from tests.ports import free_port
 
 TEXT = "Aspirin treats headache."
 REPLY = {

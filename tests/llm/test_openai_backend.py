@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from typing import Literal
 
@@ -21,6 +20,7 @@ from kgsynth.errors import (
 from kgsynth.llm import Budget, Endpoint, OpenAIBackend, ReplyCache, SamplingParams, complete_sync
 from tests.llm.fake_server import Answer as Scripted
 from tests.llm.fake_server import FakeOpenAIServer, error, fenced, json_reply, reply
+from tests.ports import free_port
 
 Q = [{"role": "user", "content": "Which drug treats headache?"}]
 
@@ -96,15 +96,9 @@ def test_slow_reply_within_the_timeout_is_fine(server):
     assert result.ok and result.latency >= 0.3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_no_server_is_unreachable_with_a_hint():
     endpoint = Endpoint(
-        base_url=f"http://127.0.0.1:{_free_port()}/v1", model="m", max_attempts=2, backoff_base=0
+        base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", max_attempts=2, backoff_base=0
     )
     with pytest.raises(EndpointUnreachableError, match=r"cannot reach http://127.0.0.1:\d+/v1: connection"):
         complete_sync(OpenAIBackend(endpoint), Q)

@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.ports import free_port
+
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
 LIB = HERE / "lib"
@@ -87,13 +89,6 @@ def neo4j_version(lib: Path = LIB) -> str:
     for jar in sorted(lib.glob("neo4j-[0-9]*.jar")):
         return jar.stem.removeprefix("neo4j-")
     raise ServerError(f"no Neo4j server jar in {lib}")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_is_taken(port: int) -> bool:

@@ -21,8 +21,8 @@ from kgsynth.pipeline.synthesize import SynthesisSpec
 from kgsynth.store import open_store
 from kgsynth.verify import check
 from tests.llm.fake_server import Answer, FakeOpenAIServer, json_reply
-from tests.llm_server import free_port
 from tests.pipeline.llm_demo import build_demo, grounded
+from tests.ports import free_port
 
 MODEL = "fake-model"
 ARGS = ["--n", "2", "--hops", "1-2", "--types", "factoid,yesno", "--retries", "0", "--max-items", "2"]

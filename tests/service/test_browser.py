@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ports import free_port
 from tests.service.conftest import DEMO_FILES
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")  # /usr/bin/chromium is a wrapper script
@@ -42,16 +42,10 @@ def _chromium_or_skip() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _chromium_or_skip()
-    folder, port = tmp_path_factory.mktemp("browser"), _free_port()
+    folder, port = tmp_path_factory.mktemp("browser"), free_port()
     command = [sys.executable, "-m", "kgsynth.service", "--store", str(folder / "kg.db"), "--port", str(port),
                "--lease", "3", "--quiet"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=(folder / "server.log").open("wb"))

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import kgsynth.cli.check  # noqa: F401  (registers check on the app)
 from kgsynth.cli import app
 from tests.llm.fake_server import FakeOpenAIServer, json_reply
-from tests.llm_server import free_port
+from tests.ports import free_port
 
 TEXT = "Ibuprofen treats headache."
 CLAIM = {

@@ -1,0 +1,12 @@
+"""Free loopback ports for the servers the tests start (Neo4j, llama.cpp, kgsynth serve, fakes)."""
+
+from __future__ import annotations
+
+import socket
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
