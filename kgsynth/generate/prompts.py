@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import jinja2.sandbox
 from kgsynth.errors import TemplateError, choices
 from kgsynth.generate.pack import templates_root
 from kgsynth.model import content_hash
+from kgsynth.ontology.prompt import prompt_environment
 
 #: Blocks every prompt template must define.
 REQUIRED_BLOCKS = ("system", "user")
@@ -74,7 +74,7 @@ class PromptTemplate:
         source = self.path.read_text(encoding="utf-8")
         self.hash = content_hash(source)
         try:
-            self.template = _environment(self.root).get_template(f"{language}/{name}.j2")
+            self.template = prompt_environment(self.root).get_template(f"{language}/{name}.j2")
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}, line {exc.lineno}: template syntax error: {exc.message}."
@@ -107,17 +107,6 @@ class PromptTemplate:
             ) from exc
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{self.path} (block {name}): {exc.message or exc}.") from exc
-
-
-@cache
-def _environment(root: Path) -> jinja2.Environment:
-    return jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(root)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,  # prompts are plain text, not HTML
-    )
 
 
 __all__ = ["REQUIRED_BLOCKS", "Prompt", "PromptTemplate", "prompt_folder"]

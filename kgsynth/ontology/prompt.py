@@ -153,11 +153,11 @@ def prompt_root() -> Path:
 
 
 @cache
-def _environment(root: Path) -> jinja2.Environment:
+def prompt_environment(root: Path) -> jinja2.Environment:
+    """The sandboxed, strict Jinja environment every LLM prompt under ``root`` is rendered in."""
     return jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=False,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # prompts are plain text, not HTML
@@ -168,7 +168,7 @@ def _template(task: str, language: str, file_name: str) -> jinja2.Template:
     root = prompt_root()
     path = f"{task}/{language}/{file_name}"
     try:
-        return _environment(root).get_template(path)
+        return prompt_environment(root).get_template(path)
     except jinja2.TemplateNotFound as exc:
         there = sorted(p.name for p in (root / task / language).glob("*.j2"))
         raise TemplateError(
