@@ -154,13 +154,18 @@ def test_the_whole_workflow_in_the_browser(server: str, page, tmp_path: Path) ->
     assert grown, "no click on a neighbour added nodes"
     _shot(page, "graph-view")
 
-    # 5. synthesis is refused without a succeeded extraction, and runs with one
-    cancelled = httpx.post(
-        f"{server}/api/v1/tasks/extraction", json={"uploads": [_sha(server, DEMO_FILES[0])]}
-    )
-    httpx.post(f"{server}/api/v1/tasks/{cancelled.json()['id']}/cancel")
+    # 5. synthesis is refused without a succeeded extraction, and runs with one. The refused
+    # source is an extraction that fails for sure (its uploaded ontology is not Turtle); a
+    # cancelled one raced the worker, which could finish a one-document task first.
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not Turtle at all", encoding="utf-8")
+    failed = httpx.post(
+        f"{server}/api/v1/tasks/extraction",
+        json={"uploads": [_sha(server, DEMO_FILES[0])], "ontology": f"upload:{_sha(server, broken)}"},
+    ).json()["id"]
+    assert _wait_finished(server, failed) == "failed"
     page.goto(f"{server}/new/synthesis")
-    page.select_option("#source", str(cancelled.json()["id"]))
+    page.select_option("#source", str(failed))
     page.click("#start")
     expect(page.locator("#form-error")).to_contain_text("synthesis starts from a succeeded extraction task")
     page.select_option("#source", str(extraction))
@@ -225,6 +230,17 @@ def test_the_whole_workflow_in_the_browser(server: str, page, tmp_path: Path) ->
     page.goto(f"{server}/tasks")
     _shot(page, "tasks")
     assert not page.problems, "\n".join(page.problems)
+
+
+def _wait_finished(server: str, task_id: int, seconds: float = 60.0) -> str:
+    """The state a task ends in (fails the test if it is still going after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = httpx.get(f"{server}/api/v1/tasks/{task_id}").json()["state"]
+        if state in ("succeeded", "failed", "cancelled"):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"task {task_id} still {state} after {seconds} s")
 
 
 def _sha(server: str, path: Path) -> str:
