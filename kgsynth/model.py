@@ -262,7 +262,14 @@ class EntityType(_Frozen):
 
 
 class RelationType(_Frozen):
-    """An object property. ``domain``/``range`` name entity types (empty = any)."""
+    """An object property. ``domain``/``range`` name entity types (empty = any).
+
+    ``implies`` and ``implies_inverse`` are its super-properties (``rdfs:subPropertyOf``): a
+    fact ``s -p-> o`` also states ``s -q-> o`` for each ``q`` in ``implies`` and ``o -q-> s``
+    for each ``q`` in ``implies_inverse`` (``p rdfs:subPropertyOf [owl:inverseOf q]``), so
+    "D causes X" is held by a stored "X is an adverse effect of D". Entailment runs one
+    way only: "X is an adverse effect of D" is not held by "D causes X".
+    """
 
     name: Identifier
     iri: str = ""
@@ -273,6 +280,8 @@ class RelationType(_Frozen):
     functional: bool = False
     symmetric: bool = False
     inverse_of: str | None = None
+    implies: tuple[str, ...] = ()
+    implies_inverse: tuple[str, ...] = ()
     description: str = ""
 
 

@@ -5,6 +5,10 @@ a node by one relation in one direction, the entities a relation reaches anywher
 (its observed range), the members of exactly one type, and what a chain of relations reaches
 from a start node. They live here once, with per-predicate caches, so each of those modules
 stays a page long and none of them touches the snapshot's internals.
+
+A relation's facts include those of its sub-properties (``RelationType.implies`` and
+``implies_inverse``), as ``kgsynth check`` reads them: with "X adverse_effect_of D" stored, D
+``causes`` X, so "How many drugs cause X?" counts D and "Does D cause X?" is never made a "no".
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class GraphLookup:
         self._next: dict[tuple[int, int, bool, bool], tuple[int, ...]] = {}
         self._homonym_groups: dict[int, tuple[int, ...]] | None = None
         self._negated_edges = set(np.flatnonzero(graph.edge_negated).tolist())
+        self._subs = _sub_properties(graph)
 
     def direction(self, relation: Relation, from_id: str) -> Direction:
         """How ``relation`` is read when walking from ``from_id`` (its subject means forward)."""
@@ -89,17 +94,20 @@ class GraphLookup:
         p = self._predicates.get(direction.predicate)
         if p is None:
             return np.empty(0, np.int32), np.empty(0, np.int32)
-        sides = [direction.forward, not direction.forward] if direction.symmetric else [direction.forward]
+        sides = [(p, direction.forward)]
+        if direction.symmetric:
+            sides.append((p, not direction.forward))
+        sides += [(sub, direction.forward != reversed_) for sub, reversed_ in self._subs.get(p, ())]
         nodes, edges = [], []
-        for forward in sides:
+        for q, forward in sides:
             far, preds, ks = graph.out_edges(i) if forward else graph.in_edges(i)
-            keep = (preds == p) & ~graph.edge_negated[ks]
+            keep = (preds == q) & ~graph.edge_negated[ks]
             nodes.append(far[keep])
             edges.append(ks[keep])
         node_array, edge_array = (
             (nodes[0], edges[0]) if len(nodes) == 1 else (np.concatenate(nodes), np.concatenate(edges))
         )
-        if direction.symmetric and node_array.size:
+        if len(sides) > 1 and node_array.size:
             node_array, first = np.unique(node_array, return_index=True)
             edge_array = edge_array[first]
         return node_array, edge_array
@@ -116,6 +124,11 @@ class GraphLookup:
             far = [graph.edge_object[mask]] if key[1] else [graph.edge_subject[mask]]
             if direction.symmetric:
                 far.append(graph.edge_subject[mask])
+            for sub, reversed_ in self._subs.get(p, ()):
+                sub_mask = (graph.edge_predicate == sub) & ~graph.edge_negated
+                far.append(
+                    graph.edge_object[sub_mask] if key[1] != reversed_ else graph.edge_subject[sub_mask]
+                )
             self._ends[key] = np.unique(np.concatenate(far))
         return self._ends[key]
 
@@ -171,6 +184,8 @@ class GraphLookup:
             found = self._ends_of(node, p, forward)
             if symmetric:
                 found = tuple(set(found).union(self._ends_of(node, p, not forward)))
+            for sub, reversed_ in self._subs.get(p, ()):
+                found = tuple(dict.fromkeys((*found, *self._ends_of(node, sub, forward != reversed_))))
             self._next[cache_key] = found
         return found
 
@@ -212,6 +227,21 @@ class GraphLookup:
                     by_name.setdefault(name, []).append(i)
             self._homonym_groups = {i: tuple(group) for group in by_name.values() for i in group}
         return self._homonym_groups
+
+
+def _sub_properties(graph: GraphSnapshot) -> dict[int, tuple[tuple[int, bool], ...]]:
+    """Predicate index -> its sub-properties in the graph: ``(index, stated the other way round?)``."""
+    index = {name: p for p, name in enumerate(graph.predicates)}
+    found: dict[int, list[tuple[int, bool]]] = {}
+    for relation in graph.schema.relation_types:
+        sub = index.get(relation.name)
+        if sub is None:
+            continue
+        for reversed_, supers in ((False, relation.implies), (True, relation.implies_inverse)):
+            for name in supers:
+                if name in index and name != relation.name:
+                    found.setdefault(index[name], []).append((sub, reversed_))
+    return {p: tuple(subs) for p, subs in found.items()}
 
 
 def sample_nodes(

@@ -27,6 +27,7 @@ def check_ontology(schema: Schema) -> list[str]:
     for relation in schema.relation_types:
         problems += _unknown_classes(relation, types)
         problems += _inverse_problems(relation, relations)
+        problems += _unknown_super_properties(relation, relations)
         problems += _oddities(relation)
     problems += [f"subclass cycle: {' -> '.join(cycle)}" for cycle in subclass_cycles(schema)]
     return problems
@@ -80,6 +81,15 @@ def _unknown_classes(relation: RelationType, types: set[str]) -> list[str]:
         for side, names in (("domain", relation.domain), ("range", relation.range))
         for name in names
         if name not in types
+    ]
+
+
+def _unknown_super_properties(relation: RelationType, relations: dict[str, RelationType]) -> list[str]:
+    return [
+        f'relation "{relation.name}": {field} names "{name}", which is not a relation'
+        for field, names in (("implies", relation.implies), ("implies_inverse", relation.implies_inverse))
+        for name in names
+        if name not in relations
     ]
 
 

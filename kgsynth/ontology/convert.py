@@ -7,7 +7,9 @@ property characteristics that imply it, and any ``rdf:Property`` whose range is 
 ``RelationType`` with domain and range (``owl:unionOf`` lists are unfolded; several
 ``rdfs:domain`` statements are read as alternatives, which is how they are usually meant);
 ``owl:FunctionalProperty`` / ``owl:SymmetricProperty`` -> the flags; ``owl:inverseOf`` in either
-direction -> ``inverse_of`` on both properties.
+direction -> ``inverse_of`` on both properties; ``rdfs:subPropertyOf`` a loaded property ->
+``implies``, and ``rdfs:subPropertyOf [ owl:inverseOf q ]`` (OWL 2's inverse property
+expression) -> ``implies_inverse``.
 
 Everything left out is counted by reason (deprecated terms, restrictions, datatype properties,
 references to classes the file does not declare, ...) so the loader can report it: nothing is
@@ -151,6 +153,7 @@ def _relation_type(
     skipped: Counter[str],
 ) -> RelationType:
     terms = read_terms(graph, iri, skipped)
+    implies, implies_inverse = _super_properties(graph, iri, relation_names, skipped)
     return RelationType(
         name=relation_names[iri],
         iri=str(iri),
@@ -161,6 +164,8 @@ def _relation_type(
         functional=(iri, RDF.type, OWL.FunctionalProperty) in graph,
         symmetric=(iri, RDF.type, OWL.SymmetricProperty) in graph,
         inverse_of=_inverse(graph, iri, relation_names, skipped),
+        implies=implies,
+        implies_inverse=implies_inverse,
         description=terms.description,
     )
 
@@ -206,6 +211,25 @@ def _inverse(
         1 for p in partners if isinstance(p, URIRef) and p not in relation_names
     )
     return known[0] if known else None
+
+
+def _super_properties(
+    graph: Graph, iri: URIRef, relation_names: dict[URIRef, str], skipped: Counter[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The loaded properties ``iri`` is a sub-property of: ``(as stated, of their inverse)``."""
+    direct: set[str] = set()
+    inverse: set[str] = set()
+    for parent in graph.objects(iri, RDFS.subPropertyOf):
+        if isinstance(parent, URIRef) and parent in relation_names:
+            direct.add(relation_names[parent])
+            continue
+        of = graph.value(parent, OWL.inverseOf) if isinstance(parent, BNode) else None
+        if of is not None and of in relation_names:
+            inverse.add(relation_names[of])
+        elif parent not in (OWL.topObjectProperty,):
+            skipped["super-property that is not a loaded property"] += 1
+    direct.discard(relation_names[iri])
+    return tuple(sorted(direct)), tuple(sorted(inverse))
 
 
 def _ontology_iri(graph: Graph) -> str:

@@ -7,7 +7,10 @@ For a claim ``s -p-> o`` (polarity ``negated``), in this order:
    ``p`` is symmetric, ``o -q-> s`` when ``q`` is an inverse of ``p`` (declared on either
    side). A fact of the claim's polarity makes it ``supported``; only a fact of the
    opposite polarity (the graph stores "X does not cause Y", or the claim denies a fact
-   the graph holds) makes it ``contradicted``;
+   the graph holds) makes it ``contradicted``. A positive fact of a sub-property
+   (``RelationType.implies`` / ``implies_inverse``) also states the claim's relation: it
+   supports the claim, or contradicts its denial; a negated one says nothing of it (that
+   X is not an adverse effect of D does not mean D does not cause X);
 3. ``contradicted`` when ``p`` (or an equivalent form) is functional and the graph gives
    the subject a different object; the conflicting facts are the evidence;
 4. ``contradicted`` when an end's graph type cannot be of the relation's domain/range
@@ -58,6 +61,7 @@ class FactChecker:
         self._entity_type = entity_type or self._type_from_store
         self._pairs_cache: OrderedDict[Pair, tuple[Relation, ...]] = OrderedDict()
         self._inverses: dict[str, list[str]] = {}
+        self._implied_by: dict[str, list[tuple[str, bool]]] = {}
 
     # ------------------------------------------------------------------ public
     def verify(self, claim: Claim, context: frozenset[str] = frozenset()) -> Verdict:
@@ -71,7 +75,9 @@ class FactChecker:
         positive, negative = self.facts(subject, claim.predicate, object_)
         same, opposite = (negative, positive) if claim.negated else (positive, negative)
         if same:
-            return Verdict(status="supported", claim=claim, evidence=tuple(same), reason=_held(same, claim))
+            return Verdict(
+                status="supported", claim=claim, evidence=tuple(same), reason=_held(same, claim, self)
+            )
         if opposite:
             what = "the fact" if claim.negated else "its negation"
             return Verdict(
@@ -132,15 +138,37 @@ class FactChecker:
             found = self._inverses[predicate] = list(dict.fromkeys(n for n in names if n and n != predicate))
         return found
 
+    def implying_forms(self, subject: str, predicate: str, object_: str) -> list[Form]:
+        """The forms of the sub-property facts that state this one (see ``RelationType.implies``)."""
+        equivalent = self.forms(subject, predicate, object_)
+        found: list[Form] = []
+        for s, p, o in equivalent:
+            for sub, reversed_ in self._implied_by_relations(p):
+                stored = (o, sub, s) if reversed_ else (s, sub, o)
+                found += self.forms(*stored)
+        return [f for f in dict.fromkeys(found) if f not in equivalent]
+
+    def predicates_for(self, predicate: str) -> list[str]:
+        """Every predicate a stored fact may carry and still state ``predicate`` (sorted)."""
+        forms = self.forms("s", predicate, "o") + self.implying_forms("s", predicate, "o")
+        return sorted({p for _, p, _ in forms})
+
     def facts(self, subject: str, predicate: str, object_: str) -> tuple[list[Relation], list[Relation]]:
-        """The stored ``(positive, negated)`` facts equivalent to ``subject -predicate-> object``."""
-        # Every equivalent form links the same two entities, so one lookup of the pair serves all.
+        """The stored ``(positive, negated)`` facts that state ``subject -predicate-> object``.
+
+        Negated facts count only in an equivalent form: a denied sub-property denies nothing here.
+        """
+        # Every form links the same two entities, so one lookup of the pair serves all.
         forms = set(self.forms(subject, predicate, object_))
+        implying = set(self.implying_forms(subject, predicate, object_))
         positive: list[Relation] = []
         negative: list[Relation] = []
         for relation in self.between(subject, object_):
-            if (relation.subject, relation.predicate, relation.object) in forms:
+            form = (relation.subject, relation.predicate, relation.object)
+            if form in forms:
                 (negative if relation.negated else positive).append(relation)
+            elif form in implying and not relation.negated:
+                positive.append(relation)
         return positive, negative
 
     def known(self, subject: str, predicate: str, object_: str) -> bool:
@@ -181,6 +209,18 @@ class FactChecker:
         return ()
 
     # ------------------------------------------------------------------ steps
+    def _implied_by_relations(self, predicate: str) -> list[tuple[str, bool]]:
+        """Sub-properties of ``predicate``: ``(name, True)`` when it is a sub-property of the inverse."""
+        found = self._implied_by.get(predicate)
+        if found is None:
+            found = self._implied_by[predicate] = [
+                (r.name, reversed_)
+                for r in self._relations.values()
+                for reversed_, supers in ((False, r.implies), (True, r.implies_inverse))
+                if predicate in supers and r.name != predicate
+            ]
+        return found
+
     def _cached(self, key: Pair) -> tuple[Relation, ...] | None:
         hit = self._pairs_cache.get(key)
         if hit is not None:
@@ -258,10 +298,12 @@ class FactChecker:
         return entity.type if entity is not None else None
 
 
-def _held(found: list[Relation], claim: Claim) -> str:
+def _held(found: list[Relation], claim: Claim, checker: FactChecker) -> str:
     first = found[0]
-    if first.predicate != claim.predicate:
+    if first.predicate in checker.inverses(claim.predicate):
         return f"held as the inverse {first.predicate}"
+    if first.predicate != claim.predicate:
+        return f"held as {first.predicate}, which implies {claim.predicate}"
     if first.subject != claim.subject.entity_id:
         return f"held in the other direction ({first.predicate} is symmetric)"
     return "held as stated"

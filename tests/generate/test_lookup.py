@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kgsynth.generate.aggregate import count_draft
 from kgsynth.generate.draft import chain_hops
 from kgsynth.generate.lookup import Direction, GraphLookup
-from kgsynth.model import Entity, Relation
+from kgsynth.model import Entity, EntityType, FactPath, Relation, RelationType, Schema
 from kgsynth.store.snapshot import GraphSnapshot
 from tests.generate.graphs import Fixture, legal, medical, untyped
 
@@ -79,3 +80,55 @@ def test_name_clashes_with_a_taken_entity_of_the_same_name_ignoring_case(
     graph = homonym_graph()
     lookup = GraphLookup(graph)
     assert lookup.name_clashes(graph.index(node), {graph.index(t) for t in taken}) is clashes
+
+
+def adverse_effect_graph() -> GraphSnapshot:
+    """fluconazole causes nothing directly; "hepatotoxicity adverse_effect_of fluconazole" says it does."""
+    schema = Schema(
+        entity_types=(EntityType(name="Drug"), EntityType(name="Disease")),
+        relation_types=(
+            RelationType(name="causes", domain=("Drug",), range=("Disease",)),
+            RelationType(
+                name="adverse_effect_of", domain=("Disease",), range=("Drug",), implies_inverse=("causes",)
+            ),
+        ),
+    )
+    drugs = [Entity.make("Drug", n) for n in ("acetaminophen", "methotrexate", "fluconazole")]
+    liver = Entity.make("Disease", "hepatotoxicity")
+    relations = [
+        Relation(subject=drugs[0].id, predicate="causes", object=liver.id),
+        Relation(subject=drugs[1].id, predicate="causes", object=liver.id),
+        Relation(subject=liver.id, predicate="adverse_effect_of", object=drugs[1].id),  # says it again
+        Relation(subject=liver.id, predicate="adverse_effect_of", object=drugs[2].id),
+    ]
+    return GraphSnapshot.from_graph([*drugs, liver], relations, schema=schema)
+
+
+def test_a_relations_facts_include_its_sub_properties_once_per_entity() -> None:
+    graph = adverse_effect_graph()
+    lookup = GraphLookup(graph)
+    liver = graph.index("Disease:hepatotoxicity")
+    caused_by = Direction("causes", forward=False)
+    nodes, _ = lookup.neighbours(liver, caused_by)
+    names = sorted(graph.entity_name(n) for n in nodes.tolist())
+    assert names == ["acetaminophen", "fluconazole", "methotrexate"]
+    assert {graph.entity_name(n) for n in lookup.reachable(liver, [caused_by]) or ()} == set(names)
+    assert len(lookup.ends(Direction("causes", forward=True))) == 1  # only hepatotoxicity is caused
+    # the sub-property gains nothing from its super-property
+    nodes, _ = lookup.neighbours(liver, Direction("adverse_effect_of", forward=True))
+    assert sorted(graph.entity_name(n) for n in nodes.tolist()) == ["fluconazole", "methotrexate"]
+
+
+def test_count_questions_count_sub_property_facts() -> None:
+    graph = adverse_effect_graph()
+    lookup = GraphLookup(graph)
+    liver = graph.entity(graph.index("Disease:hepatotoxicity"))
+    first = next(r for r in graph.relations(list(range(graph.n_relations))) if r.predicate == "causes")
+    path = FactPath(
+        entities=(liver, graph.entity(graph.index(first.subject))),
+        relations=(first,),
+        strategy="random",
+        seed=0,
+    )
+    draft = count_draft(lookup, path)
+    assert draft.answer == "3"

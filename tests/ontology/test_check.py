@@ -103,3 +103,8 @@ def test_subclass_cycles_lists_each_cycle_once(pairs, cycles):
 )
 def test_hierarchy_depth_counts_levels_of_deepest_chain(pairs, depth):
     assert hierarchy_depth(Schema(entity_types=_types(*pairs))) == depth
+
+
+def test_check_ontology_names_an_unknown_super_property():
+    schema = Schema(relation_types=(RelationType(name="caused_by", implies=("nosuch",)),))
+    assert 'relation "caused_by": implies names "nosuch", which is not a relation' in check_ontology(schema)

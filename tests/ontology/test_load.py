@@ -430,3 +430,17 @@ def test_load_ontology_imports_only_module_says_to_load_the_modules(write_ontolo
     )
     with pytest.raises(OntologyError, match=r"It only owl:imports 1 other modules, which are not followed"):
         load_ontology(path)
+
+
+def test_ontology_reads_sub_property_of_a_property_and_of_an_inverse(write_ontology):
+    path = write_ontology(
+        "ex:p a owl:ObjectProperty . ex:q a owl:ObjectProperty . ex:r a owl:ObjectProperty .\n"
+        "ex:p rdfs:subPropertyOf ex:q, [ owl:inverseOf ex:r ], ex:undeclared .\n"
+    )
+    relation = load_ontology(path).relation_type("p")
+    assert (relation.implies, relation.implies_inverse) == (("q",), ("r",))
+
+
+def test_shipped_medical_ontology_says_an_adverse_effect_is_caused_by_the_drug():
+    relation = load_ontology("medical").relation_type("adverse_effect_of")
+    assert relation.implies_inverse == ("causes",)

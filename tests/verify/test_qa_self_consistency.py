@@ -83,3 +83,22 @@ def test_stripped_demo_samples_with_a_wrong_option_or_polarity_are_not_supported
     by_type = statuses(store, chosen, wrong)
     supported = sum(c["supported"] for c in by_type.values())
     assert supported / len(chosen) <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the demo documents say "Muscle pain is a side effect of atorvastatin" and "Hearing loss
+        # is a serious adverse effect of gentamicin": stored as adverse_effect_of, read as causes
+        ("Atorvastatin has the adverse effect muscle pain.", "supported"),
+        ("Gentamicin causes hearing loss.", "supported"),
+        ("Hearing loss is caused by gentamicin.", "supported"),
+        ("Gentamicin does not cause hearing loss.", "contradicted"),
+        ("Atorvastatin has the adverse effect hearing loss.", "not_fully_supported"),
+    ],
+)
+def test_adverse_effects_worded_as_causes_check_out_on_the_demo_graph(demo, text, expected):
+    store, _ = demo
+    with open_store(str(store)) as graph:
+        (checked,) = Checker(graph).check_inputs([CheckInput(kind="text", text=text)])
+    assert checked.result.status == expected, checked.result
