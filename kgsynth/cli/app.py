@@ -160,17 +160,22 @@ def open_store_from_cli(store: str | None, *, must_exist: bool = False) -> Graph
     Commands that only read (or remove) pass ``must_exist``: a SQLite path with no store behind
     it is refused instead of created, so a mistyped path gives an error, not an empty graph.
     """
-    config = state().config
-    if store is not None:
-        config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
-    settings = config.store
+    settings = state().config.store
     return open_store(
-        config.resolved_store_url(),
+        store_url_from_cli(store),
         user=settings.user,
         database=settings.database,
         timeout=settings.timeout,
         create=not must_exist,
     )
+
+
+def store_url_from_cli(store: str | None) -> str:
+    """The store URL ``--store`` names, else the config's (``neo4j`` expanded from the environment)."""
+    config = state().config
+    if store is not None:
+        config = config.model_copy(update={"store": config.store.model_copy(update={"url": store})})
+    return config.resolved_store_url()
 
 
 def load_schema_from_cli(ontology: str | None) -> Schema | None:

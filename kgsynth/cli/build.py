@@ -25,6 +25,7 @@ from kgsynth.cli.app import (
     open_store_from_cli,
     progress,
     stderr,
+    store_url_from_cli,
     summary,
 )
 from kgsynth.errors import ConfigError, InputError
@@ -40,6 +41,7 @@ from kgsynth.ingest import (
     iter_files,
     remove,
 )
+from kgsynth.store import is_neo4j_url
 
 DocsArgument = Annotated[
     list[Path], typer.Argument(help="Files or folders of .txt, .md, .html, .jsonl, .pdf or PubTator.")
@@ -124,25 +126,55 @@ def build_cli(
         backend = llm_from_cli(llm_base_url, llm_model, needed_by=f"--extractor {extractor}")
         llm = LLMExtractor(backend, schema, strict=strict)
     pipeline = build_pipeline(schema, patterns=patterns, model=model) if extractor != "llm" else None
+    created = _new_sqlite_file(store_url_from_cli(store))
     with open_store_from_cli(store) as graph, progress("build") as bar:
         task = bar.task_ids[0]
 
         def show(p: BuildProgress) -> None:
-            bar.update(task, completed=p.documents, detail=(
-                f"{p.built} built, {p.entities} entities, {p.relations} relations, {p.docs_per_s:.1f} docs/s"
-            ))
+            bar.update(
+                task,
+                completed=p.documents,
+                detail=(
+                    f"{p.built} built, {p.entities} entities, {p.relations} relations, {p.docs_per_s:.1f} docs/s"
+                ),
+            )
 
         report = build(
-            paths, graph, schema, pipeline=pipeline, workers=workers, batch_size=batch_size,
-            shard=chosen_shard, progress=show, read_options=options, strict=strict,
-            extractor=extractor, llm=llm,
+            paths,
+            graph,
+            schema,
+            pipeline=pipeline,
+            workers=workers,
+            batch_size=batch_size,
+            shard=chosen_shard,
+            progress=show,
+            read_options=options,
+            strict=strict,
+            extractor=extractor,
+            llm=llm,
         )
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
     _print_summary(report)
     if report.documents_read == 0:
         why = _why_none(report)
+        if created is not None:  # no empty store left behind for later commands to read as a graph
+            _remove_sqlite_file(created)
         raise InputError(f"no documents could be read from {_joined(docs)}: {why}; nothing was built.")
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file a build at ``url`` will create, or None (it exists, is in memory, or is Neo4j)."""
+    if is_neo4j_url(url) or url == ":memory:" or url.startswith("file:"):
+        return None
+    path = Path(url)
+    return None if path.exists() else path
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    """Delete a store file this build created, with SQLite's side files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _joined(paths: list[Path]) -> str:

@@ -73,6 +73,17 @@ def test_cli_build_with_nothing_readable_exits_1(runner: CliRunner, tmp_path: Pa
         f"({(docs / 'empty.txt').as_posix()}: empty file; {(docs / 'image.txt').as_posix()}: binary file "
         "(contains NUL bytes), not text); nothing was built."
     )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # no empty store left behind
+
+
+def test_cli_build_with_nothing_readable_keeps_an_existing_store(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\x00\x00")
+    store = str(tmp_path / "kg.db")
+    assert run_build(runner, str(tmp_path / "good.txt"), "--store", store).exit_code == 0
+    assert run_build(runner, str(tmp_path / "image.txt"), "--store", store).exit_code == 1
+    with open_store(store, create=False) as graph:
+        assert graph.stats().documents == 1
 
 
 def test_cli_build_with_some_inputs_skipped_exits_0_and_warns(runner: CliRunner, tmp_path: Path) -> None:
