@@ -261,6 +261,10 @@ class Checker:
 
     def check_facts(self, record: CheckInput, text: str, facts: TextFacts) -> CheckedRecord:
         """Check a record whose text the pipeline has already read (claims, verdicts, aggregation)."""
+        shared = self.questions.statement(text, facts)
+        if shared is not None:
+            # "A and B share the side effect X.": two statements about X, no relation between A and B
+            return self.check_query(record, shared, text)
         read = self.reader.read(facts)
         verdicts = [
             self.facts.verify(claim, context)

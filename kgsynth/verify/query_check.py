@@ -59,7 +59,27 @@ class QueryChecker:
         self.closed_world = closed_world
 
     def verify(self, query: Query) -> list[Verdict]:
-        """One verdict per statement of ``query`` (several answers: every answer's statements)."""
+        """One verdict per statement of ``query`` (several answers: every answer's statements).
+
+        A query whose statements have several readings (``Atom.readings``: "share a symptom")
+        holds when one reading holds, and is refuted when every reading is; "no" holds when
+        every reading is denied, and is refuted when one reading holds.
+        """
+        variants = _variants(query)
+        if len(variants) == 1:
+            return self._verify(query)
+        results = [self._verify(v) for v in variants]
+        held = [all(v.status == "supported" for v in r) for r in results]
+        refuted = [any(v.status == "contradicted" for v in r) for r in results]
+        if query.polarity is False:
+            if any(refuted):
+                return results[refuted.index(True)]
+            return results[0] if all(held) else results[held.index(False)]
+        if any(held):
+            return results[held.index(True)]
+        return results[0] if all(refuted) else results[refuted.index(False)]
+
+    def _verify(self, query: Query) -> list[Verdict]:
         unlinked = [t for a in query.atoms for t in (a.subject, a.object) if t.kind == "entity" and not t.ids]
         unlinked += [t for t in query.answers if not t.ids]
         if unlinked:
@@ -80,6 +100,9 @@ class QueryChecker:
 
     # ------------------------------------------------------------------ positive
     def _holds(self, query: Query, atoms: list[Atom]) -> list[Verdict]:
+        if len(atoms) > 1 and not any(_has_var(a) for a in atoms):
+            # named ends only ("A and B share the side effect X"): each statement has its own verdict
+            return [self.facts.verify(self._claim(a, {})) for a in atoms]
         found = next(self._solve(atoms, {}), None)
         if found is not None:
             return [self._supported(a, found) for a in atoms]
@@ -269,7 +292,7 @@ class QueryChecker:
                         yield s, o, tuple(positive)
             return
         anchors, free_is_object = (subjects, True) if subjects else (objects, False)
-        predicates = self.facts.predicates_for(atom.predicate)
+        predicates = sorted({atom.predicate, *self.facts.inverses(atom.predicate)})
         for anchor in anchors:
             neighbours = self.facts.store.neighbours(anchor, predicates=predicates, limit=NEIGHBOURS)
             for other in dict.fromkeys(r.object if r.subject == anchor else r.subject for r in neighbours):
@@ -334,7 +357,23 @@ def _filled(atom: Atom, asked: int | None, answer: Term) -> Atom:
             return Term("entity", answer.text, answer.start, answer.end, answer.type or term.type, answer.ids)
         return term
 
-    return Atom(fill(atom.subject), atom.predicate, fill(atom.object), atom.start, atom.end, atom.rule)
+    return replace(atom, subject=fill(atom.subject), object=fill(atom.object))
+
+
+def _variants(query: Query) -> list[Query]:
+    """The query under each joint reading of its statements (itself when they have none)."""
+    count = max((len(a.readings) for a in query.atoms), default=0)
+    if count <= 1:
+        return [query]
+    return [replace(query, atoms=tuple(_read_as(a, i) for a in query.atoms)) for i in range(count)]
+
+
+def _read_as(atom: Atom, index: int) -> Atom:
+    if not atom.readings:
+        return atom
+    predicate, swapped = atom.readings[index]
+    subject, object_ = (atom.object, atom.subject) if swapped else (atom.subject, atom.object)
+    return replace(atom, subject=subject, predicate=predicate, object=object_, readings=())
 
 
 def _untyped(atom: Atom, var: int | None) -> Atom:

@@ -11,7 +11,8 @@ path in the graph (``query_check.py``): "Warfarin treats a certain disease. This
 is an adverse effect of ..." holds when some disease d has both facts. Count and comparison
 questions ("How many drugs cause nausea?" + "4"; "Which treats more symptoms, A or B?") are
 read as the question for the entities counted (``question_shapes.py``), and the graph's
-count is compared with the answer.
+count is compared with the answer. "Do A and B share an adverse effect?" is two statements about
+one unnamed entity, with the relation its noun names (``question_share.py``).
 
 A sentence is read in this order (``question_order.py`` decides which end is the subject):
 its terms; "Is X a drug that ..." / "X is a symptom of ..." make X that unnamed entity;
@@ -40,25 +41,14 @@ from kgsynth.verify.question_shapes import (
     counted_var,
     joined_by_both,
 )
-from kgsynth.verify.question_terms import Term, TermFinder, VariableState
+from kgsynth.verify.question_share import ShareReader
+from kgsynth.verify.question_terms import Atom, Term, TermFinder, VariableState
 from kgsynth.verify.question_words import QuestionWords, question_words
 
 _OPTION = re.compile(r"^[ \t]*\(?([A-Ha-h])[.):][ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
 _ANSWER_LETTER = re.compile(r"^\s*\(?([A-Ha-h])(?:[.):](?:\s+(.*))?)?\s*$", re.DOTALL)
 _FINAL_ANSWER = re.compile(r"(?:^|\n)\s*(?:final\s+)?answer\s*:\s*(.+?)\s*$", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One statement of a question: ``subject -predicate-> object`` over terms, where it was read."""
-
-    subject: Term
-    predicate: str
-    object: Term
-    start: int
-    end: int
-    rule: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +87,7 @@ class QuestionReader:
         self.lexicon = lexicon
         self.words = words or question_words()
         self.terms = TermFinder(schema, linker, self.words, lexicon)
+        self.shares = ShareReader(schema, lexicon, self.terms, self.words)
         #: Words that start a question's sentence: a dot before one ends the sentence even after "Ltd".
         self._starters = frozenset(
             {w.split()[0] for w in (*self.words.new, *self.words.back, *self.words.asked)}
@@ -113,6 +104,18 @@ class QuestionReader:
         if compared is not None:
             return self._comparison(question, answer, facts, compared)
         return self._read(question, answer, facts)
+
+    def statement(self, text: str, facts: TextFacts) -> Query | None:
+        """A text that is one sentence on what two entities share ("A and B share the side effect
+        X."), read as its two statements; None for any other text (the claim reader reads it)."""
+        spans = _sentences(text, len(text), self._starters)
+        if len(spans) != 1 or text.rstrip().endswith("?"):
+            return None
+        state = VariableState.empty()
+        atoms = self._sentence(text, *spans[0], facts, state)
+        if not atoms or any(a.rule != "question:share" for a in atoms) or any(t.asked for t in state.terms):
+            return None
+        return Query(text, tuple(atoms), rule="text:share")
 
     def _count(self, question: str, answer: str, facts: TextFacts, how_many: re.Match[str]) -> Query | None:
         """ "How many drugs cause nausea?" + "4": read as "Which drugs cause nausea?", the answer a number."""
@@ -250,6 +253,9 @@ class QuestionReader:
         terms = sorted(variables + self.terms.entities(mentions, variables), key=lambda t: t.start)
         terms = _appositions(text, terms, state)
         terms = self._noun_of_value(text, terms, state)
+        shared = self.shares.atoms(text, start, end, terms, state)
+        if shared is not None:
+            return shared  # "Do A and B share an adverse effect?": A -p- x and B -p- x
         both = joined_by_both(text, terms)
         if both is not None:
             # "Is there a disease that both A and B treat?": the same statement of A and of B.

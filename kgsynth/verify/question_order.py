@@ -117,14 +117,15 @@ def order(
         subject, object_, rule = second, first, "passive"
     else:
         subject, object_, rule = first, second, "as_written"
-    if not _fits(schema, relation.name, subject.type, object_.type) and _fits(
+    if not fits(schema, relation.name, subject.type, object_.type) and fits(
         schema, relation.name, object_.type, subject.type
     ):
         subject, object_, rule = object_, subject, rule + "+types"
     return subject, object_, f"question:{rule}"
 
 
-def _fits(schema: Schema, name: str, subject: str | None, object_: str | None) -> bool:
+def fits(schema: Schema, name: str, subject: str | None, object_: str | None) -> bool:
+    """Whether ends of these types may be the relation's subject and object (unknown types may)."""
     relation = schema.relation_type(name)
     return all(
         not allowed

@@ -38,6 +38,25 @@ class Term:
     asked: bool = False
 
 
+@dataclass(frozen=True)
+class Atom:
+    """One statement of a question: ``subject -predicate-> object`` over terms, where it was read.
+
+    ``readings`` lists the relations an ambiguous noun may stand for ("Do A and B share a
+    symptom?": A causes it, or A treats it), each as ``(relation, swapped)``, ``swapped`` when
+    that relation runs from ``object`` to ``subject``; reading ``i`` is taken by every atom
+    of the query at once (``query_check``), so both ends share the same relation.
+    """
+
+    subject: Term
+    predicate: str
+    object: Term
+    start: int
+    end: int
+    rule: str
+    readings: tuple[tuple[str, bool], ...] = ()
+
+
 class TermFinder:
     """Finds a sentence's terms; variables are numbered across the sentences of one question."""
 
