@@ -73,6 +73,13 @@ def small_batch(aspirin: Entity, headache: Entity, aspirin_treats_headache: Rela
     return GraphBatch(entities=(aspirin, headache), relations=(aspirin_treats_headache,))
 
 
+@pytest.fixture
+def no_llm_endpoint_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No LLM endpoint or key from the developer's shell reaches the test (CLI error paths need none)."""
+    for name in ("KGSYNTH_LLM_BASE_URL", "KGSYNTH_LLM_MODEL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say which Neo4j the Neo4j leg ran against (its version as the server reports it)."""
     from tests.store.neo4j_env import neo4j_connection

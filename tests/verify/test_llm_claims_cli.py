@@ -27,10 +27,7 @@ CLAIM = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_endpoint_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KGSYNTH_LLM_BASE_URL", "KGSYNTH_LLM_MODEL", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_llm_endpoint_env")
 
 
 def invoke(graph, tmp_path, *options: str):
