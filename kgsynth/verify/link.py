@@ -6,7 +6,9 @@ Steps, first hit wins, each recorded in ``LinkedMention.method``:
    its surface text (which can differ: a lexicon may normalise "impotence" to "sexual
    dysfunction"), and of a number's or date's stored spellings ("1,219" -> "1219.0",
    "July 21 1998" -> "1998-07-21", see ``literals.py``), restricted to the mention's type
-   and its subclasses;
+   and its subclasses; an amount with a unit ("8,000 feet") is also looked up in the other
+   units of its dimension ("2438.4"), and a stored number it finds is kept only when it says
+   the same amount in the unit the number or its relation implies (``units.py``);
 2. ``name:any_type`` / ``alias:any_type``: the same exact lookup in any type, because the
    extractor's type guess ("tremor" as a Disease) may differ from the graph's (a Symptom);
 3. ``fuzzy``: the store's fuzzy lookup within the mention's type, rescored on
@@ -33,7 +35,15 @@ from kgsynth.model import ROOT_TYPE, EntityMatch, LinkedMention, Schema, normali
 from kgsynth.names import fold_accents
 from kgsynth.nlp.facts import FoundMention
 from kgsynth.store.base import GraphStore
-from kgsynth.verify.literals import literal_forms
+from kgsynth.verify.literals import (
+    Amount,
+    amount_forms,
+    literal_forms,
+    read_amount,
+    read_stored,
+    states_amount,
+)
+from kgsynth.verify.units import Unit, relation_unit
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +53,8 @@ MAX_CANDIDATES = 5
 _CACHE_SIZE = 100_000
 #: Near matches this much below ``min_score`` are fetched, then rescored without accents.
 _FOLD_SLACK = 0.1
+#: Most relations read to learn the unit of a stored number.
+_UNIT_RELATIONS = 20
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ class StoreLinker:
         self._cache: OrderedDict[tuple[str, str, str], Link] = OrderedDict()
         self._types: dict[str, str] = {}
         self._names: dict[str, tuple[str, ...]] = {}
+        self._units: dict[str, tuple[Unit | None, ...]] = {}
 
     def link(self, mention: FoundMention) -> LinkedMention:
         """The mention with the entity it names (or ``entity_id=None``), how it was found and the score."""
@@ -128,10 +141,16 @@ class StoreLinker:
             if name and name.strip() and all(normalise_name(name) != normalise_name(n) for n in names):
                 names.append(name)
         names += [form for form in literal_forms(surface or canonical) if form not in names]
+        amount = read_amount(surface or canonical)
+        if amount is not None:
+            names += [form for form in amount_forms(amount) if form not in names]
         typed = type_name if type_name and type_name != ROOT_TYPE else None
         # One lookup in every type, split here: the mention's type (and subclasses) first, any other
         # type only when that finds nothing. Cheaper than asking the store twice.
         matches = [m for n in names for m in self.store.find_entities(n, limit=2 * MAX_CANDIDATES)]
+        if amount is not None:  # in a unit that agrees first, then numbers of unknown unit (``literals.py``)
+            ranks = {m.entity.id: self._agreement(m.entity.id, m.entity.name, amount) for m in matches}
+            matches = sorted((m for m in matches if ranks[m.entity.id]), key=lambda m: -ranks[m.entity.id])
         of_type = [m for m in matches if typed is None or self._is_a(m.entity.type, typed)]
         found = self._exact(of_type, "") or self._exact(matches, ":any_type")
         if found is not None:
@@ -139,10 +158,35 @@ class StoreLinker:
         if self.fuzzy:
             for name in names[:2]:
                 found = self._fuzzy(name, typed)
-                if found is not None:
+                if found is not None and (amount is None or self._agreement_of(found, amount)):
                     return found
         logger.debug("link: no entity for %r (%s)", canonical, type_name)
         return _UNLINKED
+
+    def _agreement(self, entity_id: str, name: str, amount: Amount) -> int:
+        """2 if the entity is a stored number that says ``amount`` in its unit (``literals.py``), 1 if
+        it is the same number of unknown unit or no number at all (a name found as written), else 0."""
+        stored = read_stored(name)
+        if stored is None:
+            return 1
+        units = (stored.unit,) if stored.carries_unit else self._relation_units(entity_id)
+        if any(unit is not None and states_amount(amount, stored.value, unit) for unit in units):
+            return 2
+        return int((not units or None in units) and states_amount(amount, stored.value, None))
+
+    def _agreement_of(self, found: Link, amount: Amount) -> int:
+        entity_id = found.entity_id or ""
+        return self._agreement(entity_id, next(iter(self.names(entity_id)), ""), amount)
+
+    def _relation_units(self, entity_id: str) -> tuple[Unit | None, ...]:
+        """The units the relations to a stored number imply (``units.py``), one per relation."""
+        if entity_id not in self._units:
+            relations = {r.name: r for r in self.schema.relation_types}
+            self._units[entity_id] = tuple(
+                relation_unit(r.predicate, relations[r.predicate].label if r.predicate in relations else "")
+                for r in self.store.neighbours(entity_id, direction="in", limit=_UNIT_RELATIONS)
+            )
+        return self._units[entity_id]
 
     def _is_a(self, type_name: str, ancestor: str) -> bool:
         key = (type_name, ancestor)
