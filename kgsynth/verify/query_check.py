@@ -292,7 +292,7 @@ class QueryChecker:
                         yield s, o, tuple(positive)
             return
         anchors, free_is_object = (subjects, True) if subjects else (objects, False)
-        predicates = sorted({atom.predicate, *self.facts.inverses(atom.predicate)})
+        predicates = self.facts.predicates_for(atom.predicate)
         for anchor in anchors:
             neighbours = self.facts.store.neighbours(anchor, predicates=predicates, limit=NEIGHBOURS)
             for other in dict.fromkeys(r.object if r.subject == anchor else r.subject for r in neighbours):
