@@ -61,6 +61,7 @@ class GraphLookup:
         self._homonym_groups: dict[int, tuple[int, ...]] | None = None
         self._negated_edges = set(np.flatnonzero(graph.edge_negated).tolist())
         self._subs = _sub_properties(graph)
+        self._fit: dict[tuple[int, bool], np.ndarray] = {}
 
     def direction(self, relation: Relation, from_id: str) -> Direction:
         """How ``relation`` is read when walking from ``from_id`` (its subject means forward)."""
@@ -102,6 +103,9 @@ class GraphLookup:
         for q, forward in sides:
             far, preds, ks = graph.out_edges(i) if forward else graph.in_edges(i)
             keep = (preds == q) & ~graph.edge_negated[ks]
+            if q != p:  # a sub-property fact states this relation only between entities it fits
+                keep &= self._fitting(p, direction.forward)[graph.entity_type_index[far]]
+                keep &= bool(self._fitting(p, not direction.forward)[graph.entity_type_index[i]])
             nodes.append(far[keep])
             edges.append(ks[keep])
         node_array, edge_array = (
@@ -111,6 +115,19 @@ class GraphLookup:
             node_array, first = np.unique(node_array, return_index=True)
             edge_array = edge_array[first]
         return node_array, edge_array
+
+    def _fitting(self, p: int, as_object: bool) -> np.ndarray:
+        """Per entity type index: may an entity of that type be predicate ``p``'s object (else subject)?"""
+        key = (p, as_object)
+        found = self._fit.get(key)
+        if found is None:
+            graph = self.graph
+            relation = next((r for r in graph.schema.relation_types if r.name == graph.predicates[p]), None)
+            allowed = () if relation is None else relation.range if as_object else relation.domain
+            found = self._fit[key] = np.array(
+                [not allowed or any(graph.schema.is_a(t, a) for a in allowed) for t in graph.type_names], bool
+            )
+        return found
 
     def ends(self, direction: Direction) -> np.ndarray:
         """Every node a relation reaches in this direction anywhere in the graph (sorted, unique)."""

@@ -157,6 +157,10 @@ class FactChecker:
         """The stored ``(positive, negated)`` facts that state ``subject -predicate-> object``.
 
         Negated facts count only in an equivalent form: a denied sub-property denies nothing here.
+        A sub-property fact counts only when both ends are of the relation's domain and range
+        (subclasses included): with ``causes`` declared a sub-property of the inverse of
+        ``adverse_effect_of`` (whose range is Drug), "benzene causes leukemia" does not make
+        leukemia an adverse effect of benzene, a Chemical.
         """
         # Every form links the same two entities, so one lookup of the pair serves all.
         forms = set(self.forms(subject, predicate, object_))
@@ -167,7 +171,7 @@ class FactChecker:
             form = (relation.subject, relation.predicate, relation.object)
             if form in forms:
                 (negative if relation.negated else positive).append(relation)
-            elif form in implying and not relation.negated:
+            elif form in implying and not relation.negated and self._ends_fit(subject, predicate, object_):
                 positive.append(relation)
         return positive, negative
 
@@ -252,6 +256,10 @@ class FactChecker:
             not allowed or type_name is None or any(self.schema.is_a(type_name, a) for a in allowed)
             for type_name, allowed in ((subject_type, relation.domain), (object_type, relation.range))
         )
+
+    def _ends_fit(self, subject: str, predicate: str, object_: str) -> bool:
+        """Whether the two entities' graph types are of the relation's domain and range."""
+        return self.fits(predicate, self._entity_type(subject), self._entity_type(object_))
 
     def _type_clash(self, subject: str, predicate: str, object_: str) -> str:
         relation = self._relations.get(predicate)

@@ -95,6 +95,11 @@ def test_stripped_demo_samples_with_a_wrong_option_or_polarity_are_not_supported
         ("Hearing loss is caused by gentamicin.", "supported"),
         ("Gentamicin does not cause hearing loss.", "contradicted"),
         ("Atorvastatin has the adverse effect hearing loss.", "not_fully_supported"),
+        # "Amiodarone can cause myopathy" and "Digoxin ... myopathy" are stored as causes, which
+        # the medical ontology makes a sub-property of adverse_effect_of's inverse
+        ("Myopathy is an adverse effect of amiodarone.", "supported"),
+        ("Amiodarone and digoxin share an adverse effect.", "supported"),
+        ("Amiodarone and lisinopril share an adverse effect.", "not_fully_supported"),
     ],
 )
 def test_adverse_effects_worded_as_causes_check_out_on_the_demo_graph(demo, text, expected):

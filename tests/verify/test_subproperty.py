@@ -74,3 +74,39 @@ def test_a_denied_sub_property_does_not_deny_the_super_property(checker):
 def test_query_neighbours_include_sub_properties(checker):
     assert checker.predicates_for("causes") == ["adverse_effect_of", "causes"]
     assert checker.predicates_for("adverse_effect_of") == ["adverse_effect_of"]
+
+
+def test_a_sub_property_fact_counts_only_between_entities_the_relation_fits(tmp_path):
+    # both directions declared, as in the shipped medical ontology
+    causes = next(r for r in SCHEMA.relation_types if r.name == "causes")
+    schema = SCHEMA.model_copy(
+        update={
+            "relation_types": (
+                *(r for r in SCHEMA.relation_types if r.name != "causes"),
+                causes.model_copy(update={"implies_inverse": ("adverse_effect_of",)}),
+                ADVERSE,
+            )
+        }
+    )
+    entities = (
+        Entity.make("Drug", "methotrexate"),
+        Entity.make("Chemical", "benzene"),
+        Entity.make("Disease", "hepatotoxicity"),
+        Entity.make("Disease", "leukemia"),
+    )
+    relations = (
+        fact("Drug:methotrexate", "causes", "Disease:hepatotoxicity"),
+        fact("Chemical:benzene", "causes", "Disease:leukemia"),
+    )
+    with open_store(str(tmp_path / "kg.db")) as store:
+        store.ensure_schema(schema)
+        store.write(GraphBatch(entities=entities, relations=relations))
+        checker = FactChecker(store, schema)
+        drug, liver = (
+            mention("methotrexate", "Drug:methotrexate"),
+            mention("hepatotoxicity", "Disease:hepatotoxicity"),
+        )
+        chemical, leukemia = mention("benzene", "Chemical:benzene"), mention("leukemia", "Disease:leukemia")
+        assert checker.verify(claim(liver, "adverse_effect_of", drug)).status == "supported"
+        # adverse_effect_of's range is Drug: a chemical's effects are no adverse effects of a drug
+        assert checker.verify(claim(leukemia, "adverse_effect_of", chemical)).status != "supported"
