@@ -79,6 +79,7 @@ from kgsynth.verify.anaphora import definite_references, resolve_reference
 from kgsynth.verify.factcheck import FactChecker
 from kgsynth.verify.lexicon import RelationLexicon, relation_label
 from kgsynth.verify.link import StoreLinker
+from kgsynth.verify.literals import is_number, unit_after
 from kgsynth.verify.neighbour_find import find_neighbour_names
 from kgsynth.verify.neighbour_link import NeighbourLinker
 from kgsynth.verify.proposals import ProposalTidier, proposal_rank
@@ -252,9 +253,10 @@ class ClaimReader:
 
     def _read(self, facts: TextFacts, *, find_names: bool) -> TextClaims:
         mentions = list(facts.mentions)
-        linked = [self.linker.link(m) for m in mentions]
-        candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in mentions]
-        dropped = self.neighbours.relink(facts.text, mentions, linked, candidates)
+        spans = [_with_unit(facts.text, m) for m in mentions]
+        linked = [self.linker.link(m) for m in spans]
+        candidates = [self.linker.resolve(m.type, m.canonical, m.text).candidates for m in spans]
+        dropped = self.neighbours.relink(facts.text, spans, linked, candidates)
         dropped |= _demonym_adjectives(facts.text, mentions, linked, self.neighbours.relation_words)
         if find_names:
             facts, dropped = self._find_neighbour_names(facts, mentions, linked, candidates, dropped)
@@ -705,6 +707,18 @@ class ClaimReader:
                     seen.add(key)
                     unique.append(relation)
         return unique
+
+
+def _with_unit(text: str, mention: FoundMention) -> FoundMention:
+    """A number mention with the unit written after it ("2438.4" -> "2438.4 feet"), to link by."""
+    if not is_number(mention.text):
+        return mention
+    end = unit_after(text, mention.end)
+    return (
+        mention
+        if end == mention.end
+        else mention.model_copy(update={"end": end, "text": text[mention.start : end]})
+    )
 
 
 def _demonym_adjectives(

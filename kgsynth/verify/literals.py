@@ -37,6 +37,9 @@ _AMOUNT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[\s-]?(\D.*)$
 _STORED = re.compile(r'^"?([-+]?\d+(?:\.\d+)?)"?(?:\s*\(([^()]*)\)|\s*([A-Za-z°º][^()]*))?$')
 #: Decimals an amount is spelt with in each unit it may be stored in.
 _PLACES = range(4)
+#: A token after a number: the first right after it (or after one space or hyphen), the rest spaced.
+_TOKEN = re.compile(r"(?:(?<=^)[ -]?|(?<!^) )([^\s]+)")
+_NOT_UNITS_AFTER_A_NUMBER = frozenset({"in", "s", "t", "K", "l", "L"})
 _DATE_FORMATS = ("%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %Y", "%b %Y")
 
 
@@ -109,6 +112,30 @@ def read_amount(text: str) -> Amount | None:
         zeros = len(digits) - len(digits.rstrip("0"))
         resolution = Decimal(1).scaleb(min(zeros, len(digits.lstrip("-")) - 1))
     return Amount(Decimal(digits), resolution, unit)
+
+
+def is_number(text: str) -> bool:
+    """Whether ``text`` is a bare number ("2438.4", "1,219")."""
+    return _NUMBER.match(text.strip()) is not None
+
+
+def unit_after(text: str, end: int) -> int:
+    """Where a unit written right after a number ending at ``end`` ends ("2438.4 feet"), else ``end``.
+
+    Mention finders often tag the number alone ("2438.4" of "2438.4 feet", when the graph has a
+    literal spelled so); without its unit the number would match a literal in another unit.
+    Words that are also common English after a number ("in", "s", "t") are not read as units.
+    """
+    tail = text[end : end + 40]
+    tokens = list(_TOKEN.finditer(tail))
+    for size in range(min(len(tokens), 3), 0, -1):
+        last = tokens[size - 1]
+        first = tokens[0].start(1)
+        spelling = tail[first : last.end()]
+        for candidate in (spelling, spelling.rstrip(".,;:)")):
+            if candidate not in _NOT_UNITS_AFTER_A_NUMBER and unit_named(candidate) is not None:
+                return end + first + len(candidate)
+    return end
 
 
 def read_stored(name: str) -> StoredNumber | None:

@@ -203,3 +203,24 @@ def test_units_check_with_the_trained_model_reads_feet_against_metres(airports, 
         "The runway of Agra Airport is 9,000 feet long.",
     ]
     assert [r.status for r in check(texts, store, pipeline=pipeline)] == ["supported", "not_fully_supported"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Agra Airport has a runway length of 2438.4 feet.", "not_fully_supported"),
+        ("Agra Airport has a runway length of 2438.4 m.", "supported"),
+        ("Agra Airport has a runway length of 2438.4 metres.", "supported"),
+        ("Agra Airport has a runway length of 2438.4.", "supported"),
+    ],
+)
+def test_units_a_number_tagged_alone_is_linked_with_the_unit_after_it(airports, text, status):
+    # the gazetteer tags the stored spelling "2438.4" alone; the unit written after it must count
+    store, pipeline, _ = airports
+    facts = TextFacts(
+        text=text,
+        mentions=(found_mention("Agra Airport", text), found_mention("2438.4", text, method="gazetteer")),
+        sentences=((0, len(text)),),
+    )
+    checked = Checker(store, SCHEMA, pipeline).check_facts(CheckInput(kind="text", text=text), text, facts)
+    assert checked.result.status == status, checked.result.reason
