@@ -135,7 +135,8 @@ def build_cli(
                 task,
                 completed=p.documents,
                 detail=(
-                    f"{p.built} built, {p.entities} entities, {p.relations} relations, {p.docs_per_s:.1f} docs/s"
+                    f"{p.built} built, {p.entities} entities, {p.relations} relations, "
+                    f"{p.docs_per_s:.1f} docs/s"
                 ),
             )
 
