@@ -6,9 +6,10 @@ module: each module that needs it asks for ``flow``, which runs the real worker 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from kgsynth.service import ServiceSettings, create_app
 from kgsynth.service.worker import Worker
+from tests.service.browser import browser, page  # noqa: F401  (fixtures of the browser tests)
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "docs" / "medical"
 #: A few demo documents: enough relations for multi-hop samples, fast to extract.
@@ -83,3 +85,18 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
         ).json()
         run_all(settings)
         yield Flow(settings, client, extraction["id"], synthesis["id"])
+
+
+def sample_ids(get: Callable[..., Any], url: str) -> list[str]:
+    """Every sample id of a task's sample list at ``url``, following the keyset cursor.
+
+    ``get`` is ``httpx.get`` or an in-process ``TestClient``'s ``get``.
+    """
+    out: list[str] = []
+    after = -1
+    while True:
+        listed = get(url, params={"limit": 500, "after": after}).json()
+        out += [r["id"] for r in listed["items"]]
+        if listed["next"] is None:
+            return out
+        after = listed["next"]

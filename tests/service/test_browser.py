@@ -22,29 +22,16 @@ import httpx
 import pytest
 
 from tests.ports import free_port
+from tests.service.browser import chromium_or_skip
 from tests.service.conftest import DEMO_FILES
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")  # /usr/bin/chromium is a wrapper script
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 XSS = '<script>alert("xss")</script><img src=x onerror="alert(2)"> Metformin treats type 2 diabetes.'
 
 
-def _chromium_or_skip() -> None:
-    if CHROMIUM.is_file():
-        return
-    reason = f"{CHROMIUM} is missing: apt-get install chromium chromium-driver"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _chromium_or_skip()
+    chromium_or_skip()
     folder, port = tmp_path_factory.mktemp("browser"), free_port()
     command = [sys.executable, "-m", "kgsynth.service", "--store", str(folder / "kg.db"), "--port", str(port),
                "--lease", "3", "--quiet"]  # fmt: skip
@@ -63,34 +50,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.problems = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: _problem(page, m.type, m.text))
-    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def _problem(page: object, kind: str, text: str) -> None:
-    """Console errors, except the status line of a form the test expects to be refused (422)."""
-    if kind == "error" and "status of 422" not in text:
-        page.problems.append(f"{page.url}: {text}")  # type: ignore[attr-defined]
 
 
 def _shot(page: object, name: str) -> None:

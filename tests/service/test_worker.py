@@ -18,7 +18,7 @@ from kgsynth.service.runners import RunContext
 from kgsynth.service.settings import SETTINGS_ENV
 from kgsynth.service.tasks import TaskQueue
 from kgsynth.service.worker import Worker
-from tests.service.conftest import DEMO, DEMO_FILES, make_settings, run_all, upload
+from tests.service.conftest import DEMO, DEMO_FILES, make_settings, run_all, sample_ids, upload
 
 
 def test_two_claims_never_get_the_same_task(settings) -> None:
@@ -103,15 +103,7 @@ def test_a_killed_worker_is_replaced_and_the_synthesis_resumes_with_the_same_sam
         run_all(settings)
 
         def ids(task_id: int) -> list[str]:
-            out, after = [], -1
-            while True:
-                page = client.get(
-                    f"/api/v1/tasks/{task_id}/samples", params={"limit": 500, "after": after}
-                ).json()
-                out += [r["id"] for r in page["items"]]
-                if page["next"] is None:
-                    return out
-                after = page["next"]
+            return sample_ids(client.get, f"/api/v1/tasks/{task_id}/samples")
 
         resumed = ids(killed["id"])
         assert len(resumed) == 1000
