@@ -1,11 +1,14 @@
-"""Other ways English writes a country's name: demonyms and common short forms.
+"""Other ways English writes a place's name: demonyms, common short forms and abbreviations.
 
 "Buzz Aldrin was an American" names the United States; "the U.S. Navy" and "a UK band"
-do too. Written from general knowledge, not from any corpus, and kept small: the
-countries and a few regions texts most often name this way. The graph-guided linker
-(``neighbour_link.py``) uses it to expand a mention before comparing it with the names
-of the entities around the ones already linked, so "American" only ever links to an
-entity whose name contains "United States".
+do too. Place names also shorten their common words ("St. Louis" for Saint Louis, "Mt.
+Hood", "Ft. Worth"), and US states their names in the AP style ("St. Paul, Minn."): both
+are expanded, and "Saint"/"Mount"/"Fort" are shortened, since a graph may store either.
+Written from general knowledge, not from any corpus, and kept small: the countries and a
+few regions texts most often name this way. The graph-guided linker (``neighbour_link.py``)
+uses it to expand a mention before comparing it with the names of the entities around the
+ones already linked, so "American" only ever links to an entity whose name contains
+"United States".
 """
 
 from __future__ import annotations
@@ -69,7 +72,36 @@ PLACE_FORMS: dict[str, tuple[str, ...]] = {
     "European Union": ("European", "EU", "E.U."),
 }
 
+#: US states -> their AP-style abbreviations (only those with a dot or longer than two letters:
+#: postal codes such as "IN", "OR" and "ME" are ordinary words too).
+STATE_FORMS: dict[str, tuple[str, ...]] = {
+    "Alabama": ("Ala.",), "Arizona": ("Ariz.",), "Arkansas": ("Ark.",), "California": ("Calif.",),
+    "Colorado": ("Colo.",), "Connecticut": ("Conn.",), "Delaware": ("Del.",), "Florida": ("Fla.",),
+    "Georgia": ("Ga.",), "Illinois": ("Ill.",), "Indiana": ("Ind.",), "Kansas": ("Kan.", "Kans."),
+    "Kentucky": ("Ky.",), "Louisiana": ("La.",), "Maryland": ("Md.",), "Massachusetts": ("Mass.",),
+    "Michigan": ("Mich.",), "Minnesota": ("Minn.",), "Mississippi": ("Miss.",), "Missouri": ("Mo.",),
+    "Montana": ("Mont.",), "Nebraska": ("Neb.", "Nebr."), "Nevada": ("Nev.",), "New Hampshire": ("N.H.",),
+    "New Jersey": ("N.J.",), "New Mexico": ("N.M.",), "New York": ("N.Y.",), "North Carolina": ("N.C.",),
+    "North Dakota": ("N.D.",), "Oklahoma": ("Okla.",), "Oregon": ("Ore.",), "Pennsylvania": ("Pa.", "Penn."),
+    "Rhode Island": ("R.I.",), "South Carolina": ("S.C.",), "South Dakota": ("S.D.",),
+    "Tennessee": ("Tenn.",), "Texas": ("Tex.",), "Vermont": ("Vt.",), "Virginia": ("Va.",),
+    "Washington": ("Wash.",),
+    "West Virginia": ("W.Va.",), "Wisconsin": ("Wis.", "Wisc."), "Wyoming": ("Wyo.",),
+}  # fmt: skip
+#: Words place names shorten, both ways: a text may write either, and so may the graph.
+_WORD_FORMS: dict[str, str] = {
+    "st": "Saint",
+    "saint": "St.",
+    "mt": "Mount",
+    "mount": "Mt.",
+    "ft": "Fort",
+    "fort": "Ft.",
+}
 _BY_FORM: dict[str, str] = {form.casefold(): place for place, forms in PLACE_FORMS.items() for form in forms}
+#: With their dot only: without it "Miss", "Ill" and "Mass" are ordinary words.
+_STATE_BY_FORM: dict[str, str] = {
+    form.casefold(): state for state, forms in STATE_FORMS.items() for form in forms
+}
 _WORDISH = re.compile(r"[\w.]+")
 
 
@@ -79,7 +111,19 @@ def place_expansions(text: str) -> list[str]:
     Empty when no word of ``text`` is such a form.
     """
     words = _WORDISH.findall(text)
-    replaced = [_BY_FORM.get(w.casefold(), _BY_FORM.get(w.casefold().rstrip("."), w)) for w in words]
+    replaced = [_replacement(w) for w in words]
     if replaced == words:
         return []
     return [" ".join(replaced)]
+
+
+def _replacement(word: str) -> str:
+    folded = word.casefold()
+    bare = folded.rstrip(".")
+    return (
+        _BY_FORM.get(folded)
+        or _BY_FORM.get(bare)
+        or _STATE_BY_FORM.get(folded)
+        or _WORD_FORMS.get(bare)
+        or word
+    )

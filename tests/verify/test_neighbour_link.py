@@ -117,6 +117,21 @@ def test_place_expansions_replace_a_demonym_or_short_form():
 
 
 @pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("St. Louis", ["Saint Louis"]),
+        ("Saint Louis", ["St. Louis"]),
+        ("Mt. Hood", ["Mount Hood"]),
+        ("St. Paul, Minn.", ["Saint Paul Minnesota"]),
+        ("W.Va.", ["West Virginia"]),
+        ("Miss Smith", []),  # a state's abbreviation only with its dot
+    ],
+)
+def test_place_expansions_read_dotted_abbreviations_both_ways(text, expanded):
+    assert place_expansions(text) == expanded
+
+
+@pytest.mark.parametrize(
     ("coverage", "status"),
     [("all", "not_fully_supported"), ("mentions", "supported")],
 )
