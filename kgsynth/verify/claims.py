@@ -109,6 +109,17 @@ _DETERMINERS = (" the", " a", " an", " its", " their", " his", " her")
 #: What may follow a type noun after a name: the end of the phrase or of the sentence.
 _PHRASE_END = re.compile(r"\s*(?:[.,;:)]|$|\s(?:and|which|who|that)\b)")
 _NEXT_WORD = re.compile(r" ([a-z]+)")
+#: Words after a place that modify nothing: prepositions, conjunctions, auxiliaries, relatives.
+_FUNCTION_WORDS = frozenset({
+    "in", "on", "at", "by", "for", "from", "to", "of", "with", "without", "during", "since", "until",
+    "after", "before", "as", "and", "or", "but", "nor", "so", "yet", "is", "are", "was", "were",
+    "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could",
+    "may", "might", "shall", "should", "must", "which", "who", "whom", "whose", "that", "where",
+    "when", "while", "because", "although", "though", "if", "than", "then", "there", "here", "its",
+    "their", "his", "her", "our", "your", "my", "this", "these", "those", "the", "a", "an", "into",
+    "onto", "over", "under", "near", "between", "among", "across", "through", "throughout", "around",
+    "about", "against", "along",
+})  # fmt: skip
 _PRONOUN = re.compile(r"\b(?:it|its|he|his|him|she|her|they|their|them)\b", re.IGNORECASE)
 
 
@@ -727,11 +738,17 @@ def _demonym_adjectives(
     """Demonyms linked to their place that modify a common noun after them ("the Turkish lira",
     "an American test pilot"): they name a thing of the place, not the place, so no claim about
     the place is read from them. Before a relation word ("a US national", "Italian born", "the
-    Turkish capital") the demonym is the relation's other end and stays."""
+    Turkish capital") the demonym is the relation's other end and stays, and so does a place
+    before a function word ("born in the U.S. in 1950": no noun is modified)."""
     dropped = set()
     for i, (mention, link) in enumerate(zip(mentions, linked, strict=True)):
         following = _NEXT_WORD.match(text, mention.end)
-        if link.method.startswith("neighbour:place") and following and following[1] not in relation_words:
+        if (
+            link.method.startswith("neighbour:place")
+            and following
+            and following[1] not in relation_words
+            and following[1] not in _FUNCTION_WORDS
+        ):
             dropped.add(i)
     return dropped
 

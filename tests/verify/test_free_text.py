@@ -81,6 +81,8 @@ def test_free_text_a_plain_not_still_negates(people):
         "Sam Hill was born in St. Paul, Minnesota.",  # the graph says "Saint Paul, Minnesota"
         "Sam Hill was born in St. Paul, Minn.",
         "Joe Park was born in the U.S.",  # the graph says "United States"
+        "Joe Park was born in the U.S. in 1950.",  # "U.S." before "in" modifies no noun
+        "Joe Park was born in America during the war.",
     ],
 )
 def test_free_text_dotted_place_abbreviations_are_linked(tmp_path_factory, text):
