@@ -10,6 +10,8 @@ a rerun resumes).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -25,7 +27,6 @@ from kgsynth.cli.app import (
     open_store_from_cli,
     progress,
     stderr,
-    store_url_from_cli,
     summary,
 )
 from kgsynth.errors import ConfigError, InputError
@@ -36,12 +37,16 @@ from kgsynth.ingest import (
     BuildReport,
     ReadOptions,
     Shard,
+    SkippedInput,
     build,
     check_paths,
     iter_files,
+    read_documents,
     remove,
 )
-from kgsynth.store import is_neo4j_url
+from kgsynth.ingest.build import strict_refusal
+
+logger = logging.getLogger(__name__)
 
 DocsArgument = Annotated[
     list[Path], typer.Argument(help="Files or folders of .txt, .md, .html, .jsonl, .pdf or PubTator.")
@@ -119,6 +124,10 @@ def build_cli(
             "or set [ontology] source in kgsynth.toml."
         )
     options = ReadOptions(text_field=text_field, id_field=id_field, max_bytes=int(max_mb * 1e6))
+    unreadable = _all_unreadable(paths, options, strict=strict)
+    if unreadable is not None:  # before the store is opened: a new store is not created empty
+        why = _why_none(unreadable, len(unreadable))
+        raise InputError(f"no documents could be read from {_joined(docs)}: {why}; nothing was built.")
     llm = None
     if extractor != "rules":  # the endpoint is checked before the store is opened
         from kgsynth.ingest.llm_extract import LLMExtractor
@@ -126,7 +135,6 @@ def build_cli(
         backend = llm_from_cli(llm_base_url, llm_model, needed_by=f"--extractor {extractor}")
         llm = LLMExtractor(backend, schema, strict=strict)
     pipeline = build_pipeline(schema, patterns=patterns, model=model) if extractor != "llm" else None
-    created = _new_sqlite_file(store_url_from_cli(store))
     with open_store_from_cli(store) as graph, progress("build") as bar:
         task = bar.task_ids[0]
 
@@ -158,37 +166,43 @@ def build_cli(
         typer.echo(report.model_dump_json(indent=2))
     _print_summary(report)
     if report.documents_read == 0:
-        why = _why_none(report)
-        if created is not None:  # no empty store left behind for later commands to read as a graph
-            _remove_sqlite_file(created)
+        why = _why_none(report.skipped, report.skipped_count)
         raise InputError(f"no documents could be read from {_joined(docs)}: {why}; nothing was built.")
 
 
-def _new_sqlite_file(url: str) -> Path | None:
-    """The SQLite file a build at ``url`` will create, or None (it exists, is in memory, or is Neo4j)."""
-    if is_neo4j_url(url) or url == ":memory:" or url.startswith("file:"):
-        return None
-    path = Path(url)
-    return None if path.exists() else path
+def _all_unreadable(paths: list[Path], options: ReadOptions, *, strict: bool) -> list[SkippedInput] | None:
+    """Why no input holds a readable document (each also logged as skipped), or None as soon as one does.
 
+    Read before the store is opened, so a build that can read nothing creates no empty store
+    (which later commands would take for a graph). Deleting the store afterwards would not
+    do: another shard's build may be writing into the same new file.
 
-def _remove_sqlite_file(path: Path) -> None:
-    """Delete a store file this build created, with SQLite's side files."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    Raises:
+        InputError: with ``strict``, at an unreadable input before the first readable one.
+    """
+    skipped: list[SkippedInput] = []
+    for item in read_documents(paths, options):
+        if not isinstance(item, SkippedInput):
+            return None
+        if strict:
+            raise strict_refusal(item)
+        skipped.append(item)
+    for item in skipped:
+        logger.warning("skipped %s", item)
+    return skipped
 
 
 def _joined(paths: list[Path]) -> str:
     return ", ".join(str(p) for p in paths)
 
 
-def _why_none(report: BuildReport, shown: int = 3) -> str:
-    """Why a build read no document: the skipped inputs (the first few, with their reasons)."""
-    if not report.skipped_count:
+def _why_none(skipped: Sequence[SkippedInput], count: int, shown: int = 3) -> str:
+    """Why no document was read: the skipped inputs (the first few, with their reasons)."""
+    if not count:
         return "the files hold no records"
-    listed = "; ".join(str(item) for item in report.skipped[:shown])
-    more = f"; and {report.skipped_count - shown} more" if report.skipped_count > shown else ""
-    return f"all {report.skipped_count} inputs were skipped ({listed}{more})"
+    listed = "; ".join(str(item) for item in skipped[:shown])
+    more = f"; and {count - shown} more" if count > shown else ""
+    return f"all {count} inputs were skipped ({listed}{more})"
 
 
 def _print_summary(report: BuildReport) -> None:

@@ -244,7 +244,7 @@ class _Run:
 
     def _skip(self, item: SkippedInput) -> None:
         if self.strict:
-            raise InputError(f"{item} (--strict stops at the first input that cannot be read).")
+            raise strict_refusal(item)
         logger.warning("skipped %s", item)
         self.counts["skipped"] += 1
         if len(self.skipped) < MAX_SKIPPED_KEPT:
@@ -276,3 +276,8 @@ class _Run:
                 skipped=c["skipped"], docs_per_s=c["built"] / elapsed if elapsed > 0 else 0.0,
             )
         )
+
+
+def strict_refusal(item: SkippedInput) -> InputError:
+    """The error ``--strict`` stops a build with at an input that cannot be read."""
+    return InputError(f"{item} (--strict stops at the first input that cannot be read).")

@@ -109,6 +109,7 @@ def test_cli_build_strict_exits_1_at_a_skipped_input(runner: CliRunner, tmp_path
         f"Error: {(docs / 'empty.txt').as_posix()}: empty file "
         "(--strict stops at the first input that cannot be read)."
     )
+    assert not (tmp_path / "kg.db").exists()
 
 
 def test_cli_build_json_report_counts_documents(runner: CliRunner, tmp_path: Path) -> None:
