@@ -3,8 +3,9 @@
 The command part of ``kgsynth.pipeline.llm_generate``: resolve the endpoints (``--llm``,
 ``--judge``, ``[llm]`` of kgsynth.toml, ``KGSYNTH_LLM_BASE_URL`` / ``KGSYNTH_LLM_MODEL``), build
 the clients with one reply cache, one budget and one ledger, run, then write the accepted
-samples (staged: only a complete run writes ``-o``), ``<out>.rejects.jsonl`` (every rejected
-item with its reasons, also after a short run) and print acceptance by reason, type and hops.
+samples and their dataset card (staged: only a complete run writes ``-o`` and ``<out>.card.md``),
+``<out>.rejects.jsonl`` (every rejected item with its reasons, also after a short run) and print
+acceptance by reason, type and hops.
 A short run (paths or budget ran out) is an error naming how to go on (``--resume``); the
 journal keeps every finished item. ``--dry-run`` prints each prompt as JSONL on stdout and a
 cost estimate, and calls nothing.
@@ -22,16 +23,19 @@ import typer
 from rich.table import Table
 
 from kgsynth.cli.app import open_store_from_cli, progress, state, stderr, summary
-from kgsynth.cli.generate import remove_stale_staging, staged
+from kgsynth.cli.generate import card_path, remove_stale_staging, staged
 from kgsynth.errors import ConfigError, GenerationError, KgsynthError
-from kgsynth.export import write_samples
+from kgsynth.export import CoverageReport, dataset_card, write_samples
+from kgsynth.export.coverage import coverage_report
 from kgsynth.generate.prompts import PromptTemplate
 from kgsynth.llm import Budget, Endpoint, Ledger, ReplyCache
 from kgsynth.pipeline.gate import BUCKETS, Gate
 from kgsynth.pipeline.journal import Journal, journal_path
-from kgsynth.pipeline.judge import Judges, refuse_self_judging
+from kgsynth.pipeline.judge import Judges, model_of, refuse_self_judging
 from kgsynth.pipeline.llm_generate import LLMResult, LLMSpec, dry_run, fingerprint, llm_generate
 from kgsynth.pipeline.synthesize import SynthesisSpec
+from kgsynth.store import GraphStore
+from kgsynth.store.snapshot import GraphSnapshot
 from kgsynth.verify import Checker
 
 
@@ -89,7 +93,7 @@ def generate_llm(
         "qa", spec.prompt, synthesis.language, Path(spec.prompts_dir) if spec.prompts_dir else None
     )
     judge_template = PromptTemplate("judge", "rubric.v1", synthesis.language)
-    for path in (output, rejects_path(output)):
+    for path in (output, rejects_path(output), card_path(output)):
         remove_stale_staging(path)
     journal = Journal(
         journal_path(output), fingerprint(synthesis, spec, generator, judges, template), resume=options.resume
@@ -109,6 +113,15 @@ def generate_llm(
                     graph, synthesis, spec, generator, gate, journal,
                     judges=Judges(judges, judge_template) if judges else None, on_item=update,
                 )  # fmt: skip
+            card = _card(
+                result,
+                graph,
+                synthesis,
+                spec,
+                format,
+                output,
+                [model_of(llm) for llm in (generator, *judges)],
+            )
     except KgsynthError:
         journal.close()
         if not journal.done:  # nothing finished: leave no journal behind to trip the next run
@@ -117,10 +130,42 @@ def generate_llm(
     finally:
         cache.close()
     journal.close()
-    _finish(result, output, format, journal.path)
+    _finish(result, output, format, journal.path, card)
 
 
-def _finish(result: LLMResult, output: Path, format: str, journal: Path) -> None:
+def _card(
+    result: LLMResult,
+    graph: GraphStore,
+    synthesis: SynthesisSpec,
+    spec: LLMSpec,
+    format: str,
+    output: Path,
+    models: list[str],
+) -> str:
+    """The dataset card of the accepted samples: template mode's card, with the LLM settings and
+    the items the gate rejected, by reason, under "Dropped" (no key or endpoint secret in it)."""
+    coverage = (
+        coverage_report(result.samples, GraphSnapshot.from_store(graph))
+        if result.complete
+        else CoverageReport()
+    )
+    config = {
+        "format": format,
+        **synthesis.model_dump(mode="json"),
+        "llm": {"models": models, **spec.model_dump(mode="json", exclude={"concurrency"})},
+    }
+    drops = {f"LLM item rejected: {bucket}": count for bucket, count in result.report.final_reasons.items()}
+    return dataset_card(
+        coverage,
+        config,
+        source=graph.url,
+        data_file=output.name,
+        drops=drops,
+        title="kgsynth dataset (LLM-written, accepted by the graph)",
+    )
+
+
+def _finish(result: LLMResult, output: Path, format: str, journal: Path, card: str) -> None:
     rejects = rejects_path(output)
     with staged(rejects) as temporary, temporary.open("w", encoding="utf-8") as handle:
         for record in result.rejects:
@@ -133,11 +178,13 @@ def _finish(result: LLMResult, output: Path, format: str, journal: Path) -> None
             f"see {rejects}); stopped: {report.stop_reason}. {journal} keeps every finished item: "
             "run again with --resume to go on."
         )
-    with staged(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
-        written = write_samples(iter(result.samples), handle, format)
+    with staged(output) as temporary, staged(card_path(output)) as card_file:
+        with temporary.open("w", encoding="utf-8") as handle:
+            written = write_samples(iter(result.samples), handle, format)
+        card_file.write_text(card, encoding="utf-8")
     summary(
         f"wrote {written} LLM samples to {output} ({report.accepted} accepted, {report.rejected} rejected, "
-        f"rejects in {rejects}); {report.progress_line()}"
+        f"rejects in {rejects}, dataset card {card_path(output)}); {report.progress_line()}"
     )
 
 

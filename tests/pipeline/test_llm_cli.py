@@ -132,3 +132,29 @@ def test_llm_cli_writes_grounded_samples_rejects_and_the_table(demo, tmp_path):
     with open_store(str(demo)) as store:
         statuses = [r.status for r in check([Sample.model_validate(s) for s in samples], store)]
     assert statuses == ["supported", "supported"]
+
+
+def test_llm_cli_writes_a_dataset_card_naming_the_model_and_no_secret(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-1234")
+    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
+    with open_store(str(demo)) as store:
+        replies = [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+    with FakeOpenAIServer(models=(MODEL,)) as server:
+        server.script(*replies)
+        result, _ = generate(demo, tmp_path, server.base_url)
+    assert result.exit_code == 0, result.output
+    card = (tmp_path / "out.card.md").read_text(encoding="utf-8")
+    assert card.startswith(
+        "# kgsynth dataset (LLM-written, accepted by the graph)\n\n2 question-answer samples"
+    )
+    assert '"models": [\n      "fake-model"\n    ]' in card
+    assert f"kgsynth check out.jsonl --store {demo}" in card
+    assert "sk-test-secret" not in card
+
+
+def test_llm_cli_short_run_writes_no_card(demo, tmp_path):
+    with FakeOpenAIServer(models=(MODEL,)) as server:
+        server.script(*[json_reply({"answer": "not grounded"})] * 4)
+        result, out = generate(demo, tmp_path, server.base_url)
+    assert result.exit_code == 1
+    assert not (tmp_path / "out.card.md").exists() and not out.exists()
