@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, UploadFile
-from fastapi.responses import PlainTextResponse, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
 from kgsynth.export import FORMATS
@@ -34,6 +34,7 @@ TaskId = Annotated[int, Path(ge=1, le=BIG)]
 Seq = Annotated[int, Path(ge=0, le=BIG)]
 After = Annotated[int, Query(ge=-1, le=BIG)]
 Format = Literal["raw", "alpaca", "sharegpt", "openai"]
+JSON = "application/json"
 assert set(FORMATS) == set(Format.__args__)  # type: ignore[attr-defined]
 
 
@@ -173,7 +174,7 @@ def neighbourhood(
 
 
 # ---------------------------------------------------------------------------- samples
-@router.get("/tasks/{task_id}/samples")
+@router.get("/tasks/{task_id}/samples", response_model=dict[str, Any])
 def samples(
     state: State,
     task_id: TaskId,
@@ -186,15 +187,14 @@ def samples(
     q: Annotated[str | None, Query(max_length=200, description="text in the question or answer")] = None,
     after: After = -1,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> Response:
     """A synthesis task's samples matching every given filter, after sample ``after`` (keyset)."""
     state.queue.get(task_id)
     where = SampleFilter(
         type=type, hops=hops, relation=relation, entity=entity, verdict=verdict, review=review, q=q
     )
-    rows = state.samples.page(task_id, where, after=after, limit=limit + 1)
-    items = rows[:limit]
-    return {"items": items, "next": items[-1].seq if len(rows) > limit else None}
+    # Written by the table from the stored JSON, not by FastAPI from models (issue 12).
+    return Response(state.samples.page_json(task_id, where, after=after, limit=limit), media_type=JSON)
 
 
 @router.get("/tasks/{task_id}/samples/{seq}")

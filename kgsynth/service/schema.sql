@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS samples (
     PRIMARY KEY (task_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS samples_by_type ON samples (task_id, type, seq);
+CREATE INDEX IF NOT EXISTS samples_by_hops ON samples (task_id, hops, seq);
 CREATE INDEX IF NOT EXISTS samples_by_verdict ON samples (task_id, verdict, seq);
 CREATE INDEX IF NOT EXISTS samples_by_review ON samples (task_id, review, seq);
 
