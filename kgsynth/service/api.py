@@ -7,11 +7,13 @@ tasks, newest first).
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from kgsynth.export import FORMATS
 from kgsynth.service import actions, graph_views
@@ -25,7 +27,15 @@ from kgsynth.service.tasks import Task
 from kgsynth.service.uploads import StoredUpload, file_chunks
 
 router = APIRouter()
-State = Annotated[ServiceState, Depends(get_state)]
+
+
+async def _state(request: Request) -> ServiceState:
+    # A coroutine: FastAPI runs a plain-function dependency in its thread pool, a hop there and
+    # back on every request only to read an attribute (issue 12).
+    return get_state(request)
+
+
+State = Annotated[ServiceState, Depends(_state)]
 IdempotencyKey = Annotated[str | None, Header(max_length=200, description="same key, same task")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 #: Ids and cursors are SQLite integers (64-bit).
@@ -56,7 +66,7 @@ class BulkRequest(BaseModel):
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """Liveness: the web process answers."""
     return {"status": "ok"}
 
@@ -76,7 +86,7 @@ def upload_info(state: State, sha256: str) -> StoredUpload:
 
 # ---------------------------------------------------------------------------- tasks
 @router.get("/tasks")
-def tasks(
+async def tasks(
     state: State,
     before: Annotated[int | None, Query(ge=1, le=BIG)] = None,
     limit: Limit = 50,
@@ -86,6 +96,8 @@ def tasks(
     ] = None,
 ) -> dict[str, Any]:
     """Tasks, newest first; ``next`` is the ``before`` of the next page."""
+    # On the event loop: a keyset read of the (small) task table costs less than the hops to the
+    # thread pool and back that a plain function and its response validation take (issue 12).
     items = state.queue.page(before=before, limit=limit + 1, kind=kind, state=task_state)
     return {"items": items[:limit], "next": items[limit - 1].id if len(items) > limit else None}
 
@@ -109,8 +121,9 @@ def create_factcheck(state: State, params: FactcheckParams, idempotency_key: Ide
 
 
 @router.get("/tasks/{task_id}")
-def task(state: State, task_id: TaskId) -> Task:
+async def task(state: State, task_id: TaskId) -> Task:
     """One task: state, stage, progress, counts, timings, result, error."""
+    # On the event loop, like the task list: one row by its key (issue 12).
     return state.queue.get(task_id)
 
 
@@ -175,7 +188,7 @@ def neighbourhood(
 
 # ---------------------------------------------------------------------------- samples
 @router.get("/tasks/{task_id}/samples", response_model=dict[str, Any])
-def samples(
+async def samples(
     state: State,
     task_id: TaskId,
     type: str | None = None,
@@ -189,10 +202,18 @@ def samples(
     limit: Limit = 50,
 ) -> Response:
     """A synthesis task's samples matching every given filter, after sample ``after`` (keyset)."""
-    state.queue.get(task_id)
     where = SampleFilter(
         type=type, hops=hops, relation=relation, entity=entity, verdict=verdict, review=review, q=q
     )
+    page = functools.partial(_samples_page, state, task_id, where, after, limit)
+    # A page read off one index reads only the rows it sends: answered on the event loop, where
+    # it costs less than a hop to the thread pool and back (issue 12). Other filters may read
+    # every sample of the task, in the thread pool.
+    return page() if where.reads_one_index() else await run_in_threadpool(page)
+
+
+def _samples_page(state: ServiceState, task_id: int, where: SampleFilter, after: int, limit: int) -> Response:
+    state.queue.get(task_id)
     # Written by the table from the stored JSON, not by FastAPI from models (issue 12).
     return Response(state.samples.page_json(task_id, where, after=after, limit=limit), media_type=JSON)
 

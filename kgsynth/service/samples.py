@@ -39,6 +39,13 @@ class SampleFilter(BaseModel):
     review: Review | None = None
     q: str | None = Field(None, max_length=200, description="text in the question or answer")
 
+    def reads_one_index(self) -> bool:
+        """Whether a page reads only the rows it returns: no text search, at most one filter
+        (each has an index in ``seq`` order: ``query`` seeks it, and stops after the page).
+        """
+        given = [self.type, self.hops, self.relation, self.entity, self.verdict, self.review]
+        return not self.q and sum(value not in (None, "") for value in given) <= 1
+
     def query(self, task_id: int) -> SampleQuery:
         """``FROM ... WHERE ...`` over ``samples s`` for this filter, its arguments and its page key.
 

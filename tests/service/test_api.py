@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import anyio.to_thread
 import pytest
 
 from kgsynth.model import Sample
@@ -124,6 +126,40 @@ def test_sample_page_does_not_parse_the_stored_samples(flow: Flow, monkeypatch: 
     page = flow.client.get(f"/api/v1/tasks/{flow.synthesis}/samples", params={"limit": 50}).json()
     assert len(page["items"]) == 50
     assert parsed == []
+
+
+@pytest.mark.parametrize(
+    ("query", "hops"),
+    [("", 0), ("?limit=50&after=3", 0), ("?type=yesno", 0), ("?relation=treats", 0), ("?q=the", 1)],
+)
+def test_sample_page_runs_in_the_thread_pool_only_when_it_may_scan(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch, query: str, hops: int
+) -> None:
+    # Each hop to the thread pool and back cost more CPU than a page read off one index
+    # (issue 12); a text search may read every sample, and must not hold up the event loop.
+    ran = _count_thread_pool_calls(monkeypatch)
+    assert flow.client.get(f"/api/v1/tasks/{flow.synthesis}/samples{query}").status_code == 200
+    assert len(ran) == hops
+
+
+def test_task_list_and_a_task_run_on_the_event_loop(flow: Flow, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = _count_thread_pool_calls(monkeypatch)
+    assert len(flow.client.get("/api/v1/tasks", params={"state": "succeeded"}).json()["items"]) == 2
+    assert flow.client.get(f"/api/v1/tasks/{flow.extraction}").json()["state"] == "succeeded"
+    assert ran == []
+
+
+def _count_thread_pool_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Functions the app runs in AnyIO's thread pool from now on (it still runs them)."""
+    ran: list[object] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        ran.append(func)
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return ran
 
 
 @pytest.mark.parametrize("field", ["type", "hops", "verdict"])
