@@ -2,7 +2,8 @@
 
 The service is a sibling layer of the CLI (neither imports the other), so this command
 resolves the store from the config and runs ``python -m kgsynth.service`` with plain
-arguments, passing its exit code on. It listens on 127.0.0.1 unless told otherwise and
+arguments (the config file's path too: the service resolves the LLM endpoint from its
+``[llm]`` section), passing its exit code on. It listens on 127.0.0.1 unless told otherwise and
 refuses any other address unless ``KGSYNTH_API_TOKEN`` is set.
 """
 
@@ -41,6 +42,18 @@ def serve_cli(
     allowed_host: Annotated[
         list[str] | None, typer.Option("--allowed-host", help="Another Host header to accept (repeatable).")
     ] = None,
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="LLM endpoint offered to extraction and synthesis tasks: a name of [llm.endpoints] or a URL "
+            "(default: [llm] generator, else $KGSYNTH_LLM_BASE_URL; none: no LLM options). "
+            "The key comes only from OPENAI_API_KEY.",
+        ),
+    ] = None,
+    llm_model: Annotated[
+        str | None, typer.Option("--llm-model", help="Model the LLM endpoint serves.")
+    ] = None,
 ) -> None:
     """Serve the web platform: upload, extract, synthesise, review, save and blend datasets.
 
@@ -59,6 +72,9 @@ def serve_cli(
     argv += ["--max-upload-mb", str(max_upload_mb)]
     argv += ["--data-dir", str(data_dir)] if data_dir is not None else []
     argv += [arg for name in allowed_host or () for arg in ("--allowed-host", name)]
+    argv += ["--config", state().config.path] if state().config.path else []
+    argv += ["--llm", llm] if llm else []
+    argv += ["--llm-model", llm_model] if llm_model else []
     argv += ["--quiet"] if state().quiet else []
     code = subprocess.call([sys.executable, "-m", "kgsynth.service", *argv])
     if code:

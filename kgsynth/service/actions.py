@@ -32,9 +32,11 @@ def create_task(state: ServiceState, params: Params, idempotency_key: str | None
     Raises:
         NotFoundError: an upload or source task does not exist.
         RefusedError: a synthesis source that is not a succeeded extraction task, an unknown
-            ontology, a fact-check input that is not JSONL.
+            ontology, a fact-check input that is not JSONL, an LLM option on a server without
+            an LLM endpoint.
     """
     source = None
+    _refuse_llm_unless_configured(state, params)
     if isinstance(params, ExtractionParams):
         for sha in params.uploads:
             state.uploads.get(sha)
@@ -52,6 +54,21 @@ def create_task(state: ServiceState, params: Params, idempotency_key: str | None
         params.model_dump(mode="json"),
         source_task=source,
         idempotency_key=idempotency_key,
+    )
+
+
+def _refuse_llm_unless_configured(state: ServiceState, params: Params) -> None:
+    if state.settings.llm_endpoint is not None:
+        return
+    if isinstance(params, ExtractionParams) and params.extractor != "rules":
+        setting, instead = f'extractor "{params.extractor}"', 'extractor "rules"'
+    elif isinstance(params, SynthesisParams) and params.generator == "llm":
+        setting, instead = 'generator "llm"', 'generator "templates"'
+    else:
+        return
+    raise RefusedError(
+        f"{setting} needs an LLM endpoint, and this server has none: start kgsynth serve with --llm "
+        f"(or set KGSYNTH_LLM_BASE_URL and KGSYNTH_LLM_MODEL), or use {instead}."
     )
 
 

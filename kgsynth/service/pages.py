@@ -28,7 +28,7 @@ from kgsynth.service.actions import BlendRequest, ReviewRequest, SaveRequest
 from kgsynth.service.errors import RefusedError
 from kgsynth.service.graph_views import NEIGHBOUR_CAP
 from kgsynth.service.graphs import open_graph
-from kgsynth.service.params import ExtractionParams, FactcheckParams, SynthesisParams
+from kgsynth.service.params import ExtractionParams, FactcheckParams, LLMSettings, SynthesisParams
 from kgsynth.service.runners import output_path
 from kgsynth.service.samples import SampleFilter
 from kgsynth.service.state import ServiceState, get_state
@@ -170,6 +170,7 @@ async def start_extraction(
     ontology: Annotated[str, Form()] = "medical",
     model: Annotated[str, Form()] = "blank",
     ontology_file: Annotated[UploadFile | None, Form()] = None,
+    extractor: Annotated[str, Form()] = "rules",
 ) -> Response:
     try:
         uploads = [await state.uploads.save(f.filename or "upload", file_chunks(f.read)) for f in files]
@@ -178,7 +179,12 @@ async def start_extraction(
                 raise RefusedError("choose an ontology file, or pick a shipped ontology.")
             saved = await state.uploads.save(ontology_file.filename, file_chunks(ontology_file.read))
             ontology = f"upload:{saved.sha256}"
-        params = ExtractionParams(uploads=[u.sha256 for u in uploads], ontology=ontology, model=model)
+        params = ExtractionParams(
+            uploads=[u.sha256 for u in uploads],
+            ontology=ontology,
+            model=model,
+            extractor=extractor,  # type: ignore[arg-type]
+        )
         task, _ = actions.create_task(state, params)
     except (KgsynthError, ValidationError) as exc:
         return render(
@@ -220,6 +226,8 @@ async def start_synthesis(request: Request, state: State) -> Response:
             pack=str(form.get("pack", "auto")),  # type: ignore[arg-type]
             min_confidence=float(str(form.get("min_confidence", "0.5"))),
             dedup_threshold=float(str(form.get("dedup_threshold", "0.9"))),
+            generator=str(form.get("generator", "templates")),  # type: ignore[arg-type]
+            llm=_llm_settings(form) if form.get("generator") == "llm" else None,
         )
         task, _ = actions.create_task(state, params)
     except (KgsynthError, ValidationError, ValueError) as exc:
@@ -233,6 +241,12 @@ async def start_synthesis(request: Request, state: State) -> Response:
             error=_message(exc),
         )
     return _see(f"/tasks/{task.id}")
+
+
+def _llm_settings(form: Any) -> LLMSettings:
+    """The ``llm_<setting>`` fields a user filled in (an empty one: the library's default)."""
+    filled = {name: str(form.get(f"llm_{name}", "")).strip() for name in LLMSettings.model_fields}
+    return LLMSettings.model_validate({name: value for name, value in filled.items() if value})
 
 
 @router.get("/new/factcheck")

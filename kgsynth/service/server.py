@@ -2,7 +2,8 @@
 
 The CLI (a sibling layer that never imports this package) resolves the store from the config
 and runs this module with plain arguments. The worker runs as a child process with the same
-settings (``KGSYNTH_SERVICE_SETTINGS``, without the token); stopping the server (Ctrl-C,
+settings (``KGSYNTH_SERVICE_SETTINGS``, without the token; the LLM endpoint, if any, is in
+them, and its key stays in ``OPENAI_API_KEY``); stopping the server (Ctrl-C,
 SIGTERM) stops it, and it hands a running task back to the queue.
 """
 
@@ -16,8 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kgsynth.config import Config
 from kgsynth.errors import KgsynthError
-from kgsynth.service.settings import SETTINGS_ENV, ServiceSettings
+from kgsynth.service.settings import SETTINGS_ENV, ServiceSettings, llm_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,10 @@ def serve(settings: ServiceSettings, *, workers: int = 1, quiet: bool = False) -
     settings.check_bind()
     app = create_app(settings)
     children = [start_worker(settings) for _ in range(workers)]
+    llm = f", LLM {settings.llm_endpoint.model}" if settings.llm_endpoint is not None else ""
     print(
         f"kgsynth serve: http://{settings.host}:{settings.port}/ (data in {settings.data_dir}, "
-        f"{workers} worker{'s' if workers != 1 else ''})",
+        f"{workers} worker{'s' if workers != 1 else ''}{llm})",
         file=sys.stderr,
         flush=True,
     )
@@ -90,6 +93,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-upload-mb", type=float, default=200.0)
     parser.add_argument("--allowed-host", action="append", default=[])
     parser.add_argument("--lease", type=float, default=30.0)
+    parser.add_argument("--config", default=None, help="kgsynth.toml whose [llm] names the endpoint")
+    parser.add_argument("--llm", default=None, help="a name of [llm.endpoints] or a URL")
+    parser.add_argument("--llm-model", default=None)
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args(argv)
 
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO)
     try:
+        endpoint = llm_endpoint(Config.load(args.config).llm, args.llm, args.llm_model)
         settings = ServiceSettings.for_store(
             args.store,
             host=args.host,
@@ -106,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
             allowed_hosts=tuple(args.allowed_host),
             lease_seconds=args.lease,
+            llm_endpoint=endpoint,
             **({"data_dir": args.data_dir} if args.data_dir is not None else {}),
         )
         serve(settings, workers=args.workers, quiet=args.quiet)

@@ -40,7 +40,9 @@ class ServiceState:
     def templates(self) -> Jinja2Templates:
         folder = resources.files("kgsynth.service").joinpath("templates")
         templates = Jinja2Templates(directory=str(folder))  # autoescape on for .html
-        templates.env.globals["llm_configured"] = self.settings.llm_endpoint is not None
+        endpoint = self.settings.llm_endpoint
+        templates.env.globals["llm_configured"] = endpoint is not None
+        templates.env.globals["llm_model"] = endpoint.model if endpoint is not None else ""  # never the URL
         return templates
 
     def graph(self, graph: str) -> Path:

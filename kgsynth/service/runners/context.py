@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from kgsynth.service.db import transaction
@@ -20,6 +21,11 @@ from kgsynth.service.tasks import Task, TaskLost, TaskQueue
 
 #: Seconds between progress writes to the task row (the last one is always written).
 PROGRESS_EVERY = 0.25
+
+
+def task_folder(data_dir: Path, task_id: int) -> Path:
+    """The folder of a task's own files (a fact-check's output, an LLM run's journal)."""
+    return data_dir / "tasks" / f"task-{task_id}"
 
 
 class TaskCancelled(Exception):  # a signal to the worker
@@ -102,4 +108,4 @@ class RunContext:
             self.timings[stage] = round(self.timings.get(stage, 0.0) + time.perf_counter() - started, 3)
 
 
-__all__ = ["PROGRESS_EVERY", "RunContext", "TaskCancelled"]
+__all__ = ["PROGRESS_EVERY", "RunContext", "TaskCancelled", "task_folder"]

@@ -2,7 +2,10 @@
 
 Resuming needs no checkpoint of its own: ``build`` skips documents already in the graph, so a
 task whose worker died goes on with the next document. An empty checkpoint means a fresh start
-(first run, or a retry from scratch): the graph file is deleted first.
+(first run, or a retry from scratch): the graph file is deleted first. With ``extractor: "llm"``
+or ``"both"`` the server's LLM endpoint reads the documents as in ``kgsynth build``; the
+result carries its report (relations proposed, kept, rejected by reason) for the documents
+this run built (a resumed run counts only its own).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from kgsynth.ontology import load_ontology
 from kgsynth.service.graphs import delete_graph, graph_path
 from kgsynth.service.params import ExtractionParams
 from kgsynth.service.runners.context import RunContext
+from kgsynth.service.runners.llm import client
+from kgsynth.service.settings import ServiceSettings
 from kgsynth.service.uploads import UploadStore
 from kgsynth.store import open_store
 
@@ -36,7 +41,8 @@ def run_extraction(ctx: RunContext) -> dict[str, Any]:
     total = max(1, sum(_records(path) for path in paths))
     with ctx.timed("loading the extraction pipeline"):
         schema = _schema(params.ontology, uploads)
-        pipeline = _pipeline(schema, params.model)
+        pipeline = _pipeline(schema, params.model) if params.extractor != "llm" else None
+        llm = _llm_extractor(ctx.settings, schema) if params.extractor != "rules" else None
     with ctx.timed("extracting"), open_store(str(target)) as store:
 
         def show(p: BuildProgress) -> None:
@@ -49,7 +55,9 @@ def run_extraction(ctx: RunContext) -> dict[str, Any]:
                 skipped=p.skipped,
             )
 
-        report = build(paths, store, schema, pipeline=pipeline, progress=show)
+        report = build(
+            paths, store, schema, pipeline=pipeline, progress=show, extractor=params.extractor, llm=llm
+        )
         stats = store.stats()
     ctx.log(report.summary())
     return {
@@ -63,7 +71,16 @@ def run_extraction(ctx: RunContext) -> dict[str, Any]:
         "entities_by_type": stats.entities_by_type,
         "relations_by_predicate": stats.relations_by_predicate,
         "model": report.model,
+        "extractor": params.extractor,
+        "llm": report.llm.model_dump() if report.llm is not None else None,
     }
+
+
+def _llm_extractor(settings: ServiceSettings, schema: Schema) -> Any:
+    # as kgsynth build --extractor llm|both makes it, with the server's endpoint
+    from kgsynth.ingest.llm_extract import LLMExtractor
+
+    return LLMExtractor(client(settings), schema)
 
 
 def _records(path: Path) -> int:

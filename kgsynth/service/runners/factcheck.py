@@ -13,13 +13,13 @@ from typing import Any
 from kgsynth.service.errors import RefusedError
 from kgsynth.service.graphs import open_graph, resolve_graph
 from kgsynth.service.params import FactcheckParams
-from kgsynth.service.runners.context import RunContext
+from kgsynth.service.runners.context import RunContext, task_folder
 from kgsynth.service.uploads import UploadStore
 
 
 def output_path(data_dir: Path, task_id: int) -> Path:
     """Where a fact-check task's JSONL output goes."""
-    return data_dir / "tasks" / f"task-{task_id}" / "checked.jsonl"
+    return task_folder(data_dir, task_id) / "checked.jsonl"
 
 
 def run_factcheck(ctx: RunContext) -> dict[str, Any]:
