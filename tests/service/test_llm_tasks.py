@@ -176,6 +176,37 @@ def test_llm_settings_without_the_llm_generator_are_refused(llm: LLMFlow) -> Non
     assert 'llm settings apply to generator "llm", not "templates"' in response.json()["detail"]
 
 
+def _queued_by_form(llm: LLMFlow, path: str, form: dict[str, Any]) -> dict[str, Any]:
+    """Post a new-task form; the task it queued is cancelled at once (the worker never runs it)."""
+    files = {"files": (DOCS[0].name, DOCS[0].read_bytes(), "text/plain")} if "extraction" in path else None
+    response = llm.client.post(path, data=form, files=files, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    task_id = int(response.headers["location"].rsplit("/", 1)[-1])
+    return llm.client.post(f"/api/v1/tasks/{task_id}/cancel").json()
+
+
+def test_extraction_form_queues_the_chosen_extractor(llm: LLMFlow) -> None:
+    task = _queued_by_form(llm, "/new/extraction", {"ontology": "medical", "extractor": "both"})
+    assert task["params"]["extractor"] == "both"
+
+
+def test_synthesis_form_queues_the_llm_settings_filled_in(llm: LLMFlow, extraction: dict) -> None:
+    form = {"source_task": str(extraction["id"]), "n": "2", "hops": "1-1", "types": ["factoid"]}
+    form |= {"generator": "llm", "llm_cot": "false", "llm_temperature": "", "llm_max_items": "4"}
+    task = _queued_by_form(llm, "/new/synthesis", form)
+    assert task["params"]["generator"] == "llm"
+    assert task["params"]["llm"] == {
+        "cot": False, "temperature": None, "retries": None, "max_items": 4, "max_tokens": None
+    }  # fmt: skip
+
+
+def test_synthesis_form_with_a_bad_llm_setting_shows_the_field(llm: LLMFlow, extraction: dict) -> None:
+    form = {"source_task": str(extraction["id"]), "generator": "llm", "llm_temperature": "5"}
+    response = llm.client.post("/new/synthesis", data=form)
+    assert response.status_code == 422
+    assert "temperature: Input should be less than or equal to 2" in response.text
+
+
 def test_llm_extraction_reports_what_the_llm_proposed_and_kept(llm: LLMFlow, extraction: dict) -> None:
     assert extraction["state"] == "succeeded", extraction["error"]
     result = extraction["result"]
