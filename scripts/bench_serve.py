@@ -5,12 +5,14 @@
 1. Latency of the task list (``GET /api/v1/tasks``) and of a sample page
    (``GET /api/v1/tasks/<id>/samples``) while an extraction task runs in the worker: first one
    client alone (sequential requests), then N concurrent clients, each sending a fixed number
-   of requests (the loop stops by itself). Target: p95 < 100 ms. Also shown: the web
-   process's CPU time per request (what the server itself spends, which other load on the
-   machine changes least), the machine's load average, and the documents the extraction
-   built meanwhile. With ``--compare REV`` the same is measured for the service code of
-   ``REV`` (``kgsynth/service`` of that commit over this checkout's other modules, run from a
-   temporary copy) in alternating rounds, and printed side by side.
+   of requests (the loop stops by itself), and again from a light client (raw HTTP from one
+   asyncio loop; 20 httpx threads use more CPU than the server does). Target: p95 < 100 ms.
+   Also shown: the web process's CPU time per request (what the server itself spends, which
+   other load on the machine changes least), the httpx clients' own, the machine's load
+   average, and the documents per second the extraction built meanwhile. With
+   ``--compare REV`` the same is measured for the service code of ``REV`` (``kgsynth/service``
+   of that commit over this checkout's other modules, run from a temporary copy, HTTP parsed
+   by h11 as before httptools was in the service extra) in alternating rounds, side by side.
 2. The sample page of a task with 100,000 samples, first page and a page deep in (keyset
    cursor), as JSON and as the HTML page. Target: < 1 s.
 3. A 50 MB upload streamed to the server: the web process's peak memory (VmHWM) before and
@@ -22,6 +24,7 @@ The 100,000 samples are copies of a real synthesis's samples under new ids (data
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import os
@@ -67,7 +70,9 @@ class Round:
 
     single: dict[str, list[float]] = field(default_factory=dict)
     loaded: dict[str, list[float]] = field(default_factory=dict)
+    light: dict[str, list[float]] = field(default_factory=dict)
     cpu_ms: float = 0.0
+    client_cpu_ms: float = 0.0
     load: float = 0.0
     documents_per_s: float = 0.0
     still: str = ""
@@ -208,6 +213,32 @@ def load(base: str, urls: list[str], clients: int, requests: int) -> dict[str, l
     return times
 
 
+def light_load(port: int, urls: list[str], clients: int, requests: int) -> dict[str, list[float]]:
+    """``load`` from one asyncio loop writing raw HTTP/1.1: a client that needs about a tenth of
+    the CPU of 20 httpx threads, so less of the machine goes to the load generator itself.
+    """
+
+    async def client(times: dict[str, list[float]]) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(requests):
+            for url in urls:
+                started = time.perf_counter()
+                writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+                assert head.startswith("http/1.1 200"), head
+                length = int(head.split("content-length:", 1)[1].split("\r\n", 1)[0])
+                await reader.readexactly(length)
+                times[url].append(time.perf_counter() - started)
+        writer.close()
+
+    async def run() -> dict[str, list[float]]:
+        times: dict[str, list[float]] = {url: [] for url in urls}
+        await asyncio.gather(*(client(times) for _ in range(clients)))
+        return times
+
+    return asyncio.run(run())
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -231,9 +262,12 @@ def measure(setup: Setup, code: Path, args: argparse.Namespace) -> Round:
         for url in urls:
             timed(client, url)
             out.single[url] = [timed(client, url) for _ in range(args.single)]
-        cpu = cpu_seconds(pid)
+        n = args.clients * args.requests * len(urls)
+        cpu, own = cpu_seconds(pid), time.process_time()
         out.loaded = load(str(client.base_url), urls, args.clients, args.requests)
-        out.cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / (args.clients * args.requests * len(urls))
+        out.cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / n
+        out.client_cpu_ms = (time.process_time() - own) * 1000 / n
+        out.light = light_load(client.base_url.port or 80, urls, args.clients, args.requests)
         out.load = os.getloadavg()[0]
         task = client.get(f"/api/v1/tasks/{setup.busy}").json()  # counts: of this attempt by now
         out.documents_per_s = task["counts"].get("documents", 0) / (time.perf_counter() - started)
@@ -272,7 +306,12 @@ def report(results: dict[str, list[Round]], args: argparse.Namespace) -> None:
     names = list(results)
     rows: list[tuple[str, ...]] = [("", *names)]
     urls = list(results[names[0]][0].loaded)
-    for label, key in (("1 client", "single"), (f"{args.clients} clients", "loaded")):
+    groups = (
+        ("1 client", "single"),
+        (f"{args.clients} clients", "loaded"),
+        (f"{args.clients} light", "light"),
+    )
+    for label, key in groups:
         for url in urls:
             short = "task list" if url.endswith("/tasks") else "sample page"
             for q in ("p50", "p95"):
@@ -283,6 +322,12 @@ def report(results: dict[str, list[Round]], args: argparse.Namespace) -> None:
     per = [results[name] for name in names]
     rows.append(
         ("web CPU ms/request (N clients)", *(" / ".join(f"{r.cpu_ms:.2f}" for r in rs) for rs in per))
+    )
+    rows.append(
+        (
+            "client CPU ms/request (N clients)",
+            *(" / ".join(f"{r.client_cpu_ms:.2f}" for r in rs) for rs in per),
+        )
     )
     rows.append(
         (
