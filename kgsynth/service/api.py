@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Header, Path, Query, UploadFile
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
@@ -22,20 +22,12 @@ from kgsynth.service.errors import NotFoundError, RefusedError
 from kgsynth.service.params import ExtractionParams, FactcheckParams, SynthesisParams
 from kgsynth.service.runners import output_path
 from kgsynth.service.samples import MAX_PAGE, Review, SampleFilter
-from kgsynth.service.state import ServiceState, get_state
+from kgsynth.service.state import ServiceState, state_dependency
 from kgsynth.service.tasks import Task
 from kgsynth.service.uploads import StoredUpload, file_chunks
 
 router = APIRouter()
-
-
-async def _state(request: Request) -> ServiceState:
-    # A coroutine: FastAPI runs a plain-function dependency in its thread pool, a hop there and
-    # back on every request only to read an attribute (issue 12).
-    return get_state(request)
-
-
-State = Annotated[ServiceState, Depends(_state)]
+State = Annotated[ServiceState, Depends(state_dependency)]
 IdempotencyKey = Annotated[str | None, Header(max_length=200, description="same key, same task")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 #: Ids and cursors are SQLite integers (64-bit).

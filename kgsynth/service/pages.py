@@ -31,12 +31,12 @@ from kgsynth.service.graphs import open_graph
 from kgsynth.service.params import ExtractionParams, FactcheckParams, LLMSettings, SynthesisParams
 from kgsynth.service.runners import output_path
 from kgsynth.service.samples import SampleFilter
-from kgsynth.service.state import ServiceState, get_state
+from kgsynth.service.state import ServiceState, get_state, state_dependency
 from kgsynth.service.tasks import FINISHED
 from kgsynth.service.uploads import file_chunks
 
 router = APIRouter()
-State = Annotated[ServiceState, Depends(get_state)]
+State = Annotated[ServiceState, Depends(state_dependency)]
 #: Seconds between progress events, and the longest one SSE stream lasts (the browser reconnects).
 SSE_EVERY = 0.5
 SSE_MAX_SECONDS = 300

@@ -68,8 +68,17 @@ class ServiceState:
 
 
 def get_state(request: Request) -> ServiceState:
-    """The app's ``ServiceState`` (a FastAPI dependency)."""
+    """The app's ``ServiceState``."""
     return request.app.state.kgsynth
 
 
-__all__ = ["ServiceState", "get_state"]
+async def state_dependency(request: Request) -> ServiceState:
+    """``get_state`` as a FastAPI dependency.
+
+    A coroutine: FastAPI runs a plain-function dependency in its thread pool, a hop there and
+    back on every request only to read an attribute (issue 12).
+    """
+    return get_state(request)
+
+
+__all__ = ["ServiceState", "get_state", "state_dependency"]

@@ -149,6 +149,12 @@ def test_task_list_and_a_task_run_on_the_event_loop(flow: Flow, monkeypatch: pyt
     assert ran == []
 
 
+def test_a_page_goes_to_the_thread_pool_once(flow: Flow, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = _count_thread_pool_calls(monkeypatch)
+    assert flow.client.get("/tasks").status_code == 200
+    assert len(ran) == 1  # the page function; the state it depends on is a coroutine (issue 12)
+
+
 def _count_thread_pool_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Functions the app runs in AnyIO's thread pool from now on (it still runs them)."""
     ran: list[object] = []
