@@ -27,7 +27,11 @@ from fastapi.testclient import TestClient
 from kgsynth.config import LLMConfig
 from kgsynth.llm import Endpoint
 from kgsynth.service import ServiceSettings, create_app
+from kgsynth.service.db import Database
+from kgsynth.service.runners import RunContext
+from kgsynth.service.runners.context import task_folder
 from kgsynth.service.settings import llm_endpoint
+from kgsynth.service.tasks import TaskQueue
 from tests.llm_server import LocalModelServer
 from tests.service.conftest import DEMO, make_settings, run_all, upload
 from tests.service.test_worker import _start_worker, _wait
@@ -281,6 +285,28 @@ def test_cancel_stops_a_running_llm_synthesis_before_its_next_request(llm: LLMFl
     assert done["state"] == "cancelled"
     assert _answered(done) <= 2  # the item in flight when the cancel came finishes; no new one starts
     assert _samples(llm.client, task_id) == []
+
+
+def test_a_journal_of_other_settings_fails_the_resumed_task_saying_retry_from_scratch(
+    llm: LLMFlow, extraction: dict
+) -> None:
+    task_id = _queue_three_samples(llm, extraction)
+    queue = TaskQueue(Database(llm.settings.tasks_db))
+    claimed = queue.claim("dead-worker", 0.05)
+    assert claimed is not None and claimed.id == task_id
+    RunContext(queue, claimed, "dead-worker", llm.settings).save_checkpoint({"made": 0})
+    journal = task_folder(llm.settings.data_dir, task_id) / "llm.journal.jsonl"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text('{"journal": 1, "fingerprint": "another model"}\n', encoding="utf-8")
+    time.sleep(0.1)  # the dead worker's lease runs out
+    run_all(llm.settings)
+    done = llm.client.get(f"/api/v1/tasks/{task_id}").json()
+    assert (done["state"], done["error"]) == (
+        "failed",
+        f"task {task_id}: its LLM journal was written with another endpoint, model or settings "
+        "(was the server restarted with another --llm?): retry it from scratch.",
+    )
+    assert done["counts"] == {}  # failed before any request
 
 
 def test_the_key_is_in_no_answer_page_or_file(llm: LLMFlow, extraction: dict, synthesis: dict) -> None:

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgsynth.errors import LLMError
+from kgsynth.errors import ConfigError, LLMError
 from kgsynth.service.errors import RefusedError
 from kgsynth.service.runners.context import RunContext, TaskCancelled
 from kgsynth.service.settings import ServiceSettings
@@ -99,7 +99,16 @@ def llm_samples(
     # items in flight follow the endpoint's ceiling, as in kgsynth generate --llm
     spec = spec.model_copy(update={"concurrency": generator.endpoint.max_concurrency})
     template = PromptTemplate("qa", spec.prompt, synthesis.language)
-    journal = Journal(folder / JOURNAL, fingerprint(synthesis, spec, generator, [], template), resume=True)
+    try:
+        journal = Journal(
+            folder / JOURNAL, fingerprint(synthesis, spec, generator, [], template), resume=True
+        )
+    except ConfigError as exc:  # the journal's own advice (delete it) is not a page action
+        cache.close()
+        raise RefusedError(
+            f"task {ctx.task.id}: its LLM journal was written with another endpoint, model or settings "
+            "(was the server restarted with another --llm?): retry it from scratch."
+        ) from exc
     if journal.done:
         ctx.log(f"resuming: {len(journal.done)} LLM work items answered before are re-used")
     items = max(1, spec.items_for(synthesis.n))
