@@ -125,6 +125,15 @@ def generate_cli(
         float | None,
         typer.Option("--budget", help="LLM mode: stop scheduling new work past this many dollars."),
     ] = None,
+    budget_tokens: Annotated[
+        int | None,
+        typer.Option(
+            "--budget-tokens",
+            min=1,
+            help="LLM mode: stop scheduling new work past this many tokens (prompt + completion; "
+            "for endpoints priced at 0, such as a local server).",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="LLM mode: continue the run in <out>.journal.jsonl.")
     ] = False,
@@ -191,7 +200,7 @@ def generate_cli(
         from kgsynth.cli.generate_llm import LLMOptions, generate_llm  # imports this module
 
         options = LLMOptions(
-            llm, model, tuple(judge or ()), budget, resume, dry_run, cache,
+            llm, model, tuple(judge or ()), budget, budget_tokens, resume, dry_run, cache,
             LLMSpec.of(
                 max_items=max_items, retries=retries, cot=cot, persona=persona, prompt=prompt,
                 prompts_dir=str(prompts_dir) if prompts_dir else None, shots=shots,

@@ -47,6 +47,7 @@ class LLMOptions:
     model: str | None
     judges: tuple[str, ...]
     budget: float | None
+    budget_tokens: int | None
     resume: bool
     dry_run: bool
     cache: Path | None
@@ -77,7 +78,11 @@ def generate_llm(
     from kgsynth.llm import OpenAIBackend  # the openai extra, only when a model is called
 
     cache = ReplyCache(options.cache or output.parent / ".kgsynth-llm-cache.db")
-    budget = Budget(max_cost=options.budget) if options.budget is not None else None
+    budget = (
+        Budget(max_cost=options.budget, max_tokens=options.budget_tokens)
+        if options.budget is not None or options.budget_tokens is not None
+        else None
+    )
     ledger = Ledger()
     generator = OpenAIBackend(
         generator_endpoint, cache=cache, budget=budget, ledger=ledger, seed=synthesis.seed

@@ -87,5 +87,5 @@ class Budget:
         if self.max_tokens is not None and self.tokens >= self.max_tokens:
             raise BudgetExceededError(
                 f"token budget reached: {self.tokens} tokens used of {self.max_tokens}; "
-                "no new request is sent"
+                "no new request is sent (raise --budget-tokens to go on)"
             )

@@ -158,3 +158,18 @@ def test_llm_cli_short_run_writes_no_card(demo, tmp_path):
         result, out = generate(demo, tmp_path, server.base_url)
     assert result.exit_code == 1
     assert not (tmp_path / "out.card.md").exists() and not out.exists()
+
+
+def test_llm_cli_token_budget_stops_a_zero_priced_endpoint(demo, tmp_path):
+    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
+    with open_store(str(demo)) as store:
+        replies = [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+    with FakeOpenAIServer(models=(MODEL,)) as server:
+        server.script(*replies)
+        result, out = generate(demo, tmp_path, server.base_url, "--budget-tokens", "1")
+        sent = server.count
+    assert result.exit_code == 1
+    assert "stopped: token budget reached:" in result.output
+    assert "(raise --budget-tokens to go on)" in result.output
+    assert sent == 1  # the first reply spent the budget: the second item was never sent
+    assert not out.exists()
