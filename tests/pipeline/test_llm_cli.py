@@ -51,6 +51,13 @@ def generate(demo: Path, tmp_path: Path, base_url: str, *extra: str, model: str 
     return CliRunner().invoke(app, args), out
 
 
+def grounded_replies(demo: Path) -> list[Answer]:
+    """Replies that pass the gate for the two work items ``ARGS`` makes."""
+    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
+    with open_store(str(demo)) as store:
+        return [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+
+
 def leftovers(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((out.stem, f".{out.stem}")))
 
@@ -116,9 +123,7 @@ def test_llm_cli_dry_run_prints_prompts_and_calls_nothing(demo, tmp_path):
 
 
 def test_llm_cli_writes_grounded_samples_rejects_and_the_table(demo, tmp_path):
-    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
-    with open_store(str(demo)) as store:
-        replies = [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+    replies = grounded_replies(demo)
     with FakeOpenAIServer(models=(MODEL,)) as server:
         server.script(*replies)
         result, out = generate(demo, tmp_path, server.base_url, quiet=False)
@@ -136,9 +141,7 @@ def test_llm_cli_writes_grounded_samples_rejects_and_the_table(demo, tmp_path):
 
 def test_llm_cli_writes_a_dataset_card_naming_the_model_and_no_secret(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-1234")
-    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
-    with open_store(str(demo)) as store:
-        replies = [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+    replies = grounded_replies(demo)
     with FakeOpenAIServer(models=(MODEL,)) as server:
         server.script(*replies)
         result, _ = generate(demo, tmp_path, server.base_url)
@@ -161,9 +164,7 @@ def test_llm_cli_short_run_writes_no_card(demo, tmp_path):
 
 
 def test_llm_cli_token_budget_stops_a_zero_priced_endpoint(demo, tmp_path):
-    spec = SynthesisSpec.of(n=2, hops=(1, 2), types=("factoid", "yesno"))
-    with open_store(str(demo)) as store:
-        replies = [json_reply(grounded(PathFrame.of(s))) for _, s in work_items(store, spec, 2)]
+    replies = grounded_replies(demo)
     with FakeOpenAIServer(models=(MODEL,)) as server:
         server.script(*replies)
         result, out = generate(demo, tmp_path, server.base_url, "--budget-tokens", "1")
