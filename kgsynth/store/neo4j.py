@@ -217,6 +217,9 @@ class Neo4jStore:
                     connection_timeout=self._timeout,
                     connection_acquisition_timeout=self._timeout,
                     max_transaction_retry_time=MAX_RETRY_SECONDS,
+                    # The server's notifications ("property `text` does not exist" on an empty
+                    # database, for every lookup) would reach the user as a warning per query.
+                    notifications_min_severity="OFF",
                 )
             except (ConfigurationError, ValueError) as exc:
                 raise StoreConnectionError(f'cannot use Neo4j at "{url}": {_reason(exc)}') from exc

@@ -63,13 +63,17 @@ def test_build_against_a_server_that_stops_fails_in_one_line_and_resumes(
     env = {**os.environ, "KGSYNTH_NEO4J_PASSWORD": own_server.password, "KGSYNTH_STORE__TIMEOUT": "3"}
     command = [sys.executable, "-m", "kgsynth", "build", str(corpus), "--ontology", "medical"]
     command += ["--store", own_server.uri]
-    build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
-    while _documents_without_chunks(own_server)[0] < 8 and time.monotonic() < deadline:
-        assert build.poll() is None, "the build ended before the server could be stopped"
-        time.sleep(0.05)
-    own_server.stop()
-    _, stderr = build.communicate(timeout=120)
+    # stderr to a file, not a pipe nobody reads until the end: a full pipe would stall the build
+    log_path = tmp_path / "build.stderr"
+    with log_path.open("w", encoding="utf-8") as log:
+        build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        deadline = time.monotonic() + 300
+        while _documents_without_chunks(own_server)[0] < 8 and time.monotonic() < deadline:
+            assert build.poll() is None, "the build ended before the server could be stopped"
+            time.sleep(0.05)
+        own_server.stop()
+        build.wait(timeout=120)
+    stderr = log_path.read_text(encoding="utf-8")
     errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
     own_server.start()
     stored, bare = _documents_without_chunks(own_server)
