@@ -89,3 +89,12 @@ def test_cli_store_uses_config_file_when_no_flag(runner, tmp_path, monkeypatch):
     result = runner.invoke(app, ["stats"])
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "store      from-config.db"
+
+
+@pytest.mark.parametrize(("options", "shown"), [((), False), (("-v",), True)])
+def test_cli_hides_the_neo4j_drivers_own_error_lines_unless_verbose(runner, tmp_path, options, shown):
+    # the driver logs a lost connection as an ERROR; the store already reports it as one line
+    import logging
+
+    runner.invoke(app, [*options, "stats", "--store", str(tmp_path / "none.db")])
+    assert logging.getLogger("neo4j.io").isEnabledFor(logging.ERROR) is shown

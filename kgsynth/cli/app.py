@@ -113,6 +113,10 @@ def _global_options(
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_PlainFormatter())
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True)
+    # The Neo4j driver logs a lost connection as an ERROR ("[#C0DE] _: <CONNECTION> error: ...")
+    # that would print as a second, cryptic "Error:" line: the store already turns every driver
+    # failure into one line naming the setting. -v shows the driver's lines again.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
 
 
 class _PlainFormatter(logging.Formatter):

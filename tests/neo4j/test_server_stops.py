@@ -79,5 +79,6 @@ def test_build_against_a_server_that_stops_fails_in_one_line_and_resumes(
     stored, bare = _documents_without_chunks(own_server)
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     total, _ = _documents_without_chunks(own_server)
-    assert (build.returncode, len(errors), "Neo4j" in errors[0] if errors else False, bare) == (1, 1, True, 0)
+    outcome = (build.returncode, len(errors), "Neo4j" in errors[0] if errors else False, bare)
+    assert outcome == (1, 1, True, 0), stderr[-3000:]
     assert (resumed.returncode, stored < total, total) == (0, True, 4 * len(list(MEDICAL.glob("*.txt"))))

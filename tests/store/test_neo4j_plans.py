@@ -169,6 +169,6 @@ def test_the_store_asks_the_server_for_no_notifications(neo4j_store: Any, caplog
     # A fresh database makes the server warn that `text` and `metadata` do not exist yet, for
     # every lookup; logged as warnings they flooded stderr (and stalled a build whose stderr was
     # a pipe). A property no database has stands in for "not yet" on this shared server.
-    with caplog.at_level("INFO"):
+    with caplog.at_level("INFO", logger="neo4j"), caplog.at_level("INFO"):
         neo4j_store._driver.execute_query("MATCH (n) RETURN n.kgsynth_never_written AS x LIMIT 1")
     assert [r.getMessage()[:60] for r in caplog.records if "notification" in r.getMessage()] == []
