@@ -362,6 +362,16 @@ class Schema(_Frozen):
         """Whether ``type_name`` is ``ancestor`` or one of its subclasses (``Thing`` is everyone's)."""
         return ancestor == ROOT_TYPE or ancestor in self.ancestors(type_name)
 
+    def sub_properties(self, predicate: str) -> tuple[tuple[str, bool], ...]:
+        """The relations that imply ``predicate`` (``RelationType.implies``): ``(name, reversed)``,
+        ``reversed`` when a fact of ``name`` states ``predicate`` between its ends swapped."""
+        return tuple(
+            (r.name, reversed_)
+            for r in self.relation_types
+            for reversed_, supers in ((False, r.implies), (True, r.implies_inverse))
+            if predicate in supers and r.name != predicate
+        )
+
     def merge(self, other: Schema) -> Schema:
         """This schema plus the types of ``other`` it lacks (ours win on a name clash)."""
         entity_names = {t.name for t in self.entity_types}

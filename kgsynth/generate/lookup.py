@@ -247,18 +247,15 @@ class GraphLookup:
 
 
 def _sub_properties(graph: GraphSnapshot) -> dict[int, tuple[tuple[int, bool], ...]]:
-    """Predicate index -> its sub-properties in the graph: ``(index, stated the other way round?)``."""
+    """Predicate index -> its sub-properties in the graph (``Schema.sub_properties``, by index)."""
     index = {name: p for p, name in enumerate(graph.predicates)}
-    found: dict[int, list[tuple[int, bool]]] = {}
-    for relation in graph.schema.relation_types:
-        sub = index.get(relation.name)
-        if sub is None:
-            continue
-        for reversed_, supers in ((False, relation.implies), (True, relation.implies_inverse)):
-            for name in supers:
-                if name in index and name != relation.name:
-                    found.setdefault(index[name], []).append((sub, reversed_))
-    return {p: tuple(subs) for p, subs in found.items()}
+    found = {
+        p: tuple(
+            (index[sub], reversed_) for sub, reversed_ in graph.schema.sub_properties(name) if sub in index
+        )
+        for name, p in index.items()
+    }
+    return {p: subs for p, subs in found.items() if subs}
 
 
 def sample_nodes(

@@ -61,7 +61,7 @@ class FactChecker:
         self._entity_type = entity_type or self._type_from_store
         self._pairs_cache: OrderedDict[Pair, tuple[Relation, ...]] = OrderedDict()
         self._inverses: dict[str, list[str]] = {}
-        self._implied_by: dict[str, list[tuple[str, bool]]] = {}
+        self._implied_by: dict[str, tuple[tuple[str, bool], ...]] = {}
 
     # ------------------------------------------------------------------ public
     def verify(self, claim: Claim, context: frozenset[str] = frozenset()) -> Verdict:
@@ -138,9 +138,9 @@ class FactChecker:
             found = self._inverses[predicate] = list(dict.fromkeys(n for n in names if n and n != predicate))
         return found
 
-    def implying_forms(self, subject: str, predicate: str, object_: str) -> list[Form]:
-        """The forms of the sub-property facts that state this one (see ``RelationType.implies``)."""
-        equivalent = self.forms(subject, predicate, object_)
+    def implying_forms(self, equivalent: list[Form]) -> list[Form]:
+        """The forms of the sub-property facts that state a fact given in its ``equivalent`` forms
+        (``forms()``; see ``RelationType.implies``)."""
         found: list[Form] = []
         for s, p, o in equivalent:
             for sub, reversed_ in self._implied_by_relations(p):
@@ -150,8 +150,8 @@ class FactChecker:
 
     def predicates_for(self, predicate: str) -> list[str]:
         """Every predicate a stored fact may carry and still state ``predicate`` (sorted)."""
-        forms = self.forms("s", predicate, "o") + self.implying_forms("s", predicate, "o")
-        return sorted({p for _, p, _ in forms})
+        equivalent = self.forms("s", predicate, "o")
+        return sorted({p for _, p, _ in equivalent + self.implying_forms(equivalent)})
 
     def facts(self, subject: str, predicate: str, object_: str) -> tuple[list[Relation], list[Relation]]:
         """The stored ``(positive, negated)`` facts that state ``subject -predicate-> object``.
@@ -163,8 +163,8 @@ class FactChecker:
         leukemia an adverse effect of benzene, a Chemical.
         """
         # Every form links the same two entities, so one lookup of the pair serves all.
-        forms = set(self.forms(subject, predicate, object_))
-        implying = set(self.implying_forms(subject, predicate, object_))
+        equivalent = self.forms(subject, predicate, object_)
+        forms, implying = set(equivalent), set(self.implying_forms(equivalent))
         positive: list[Relation] = []
         negative: list[Relation] = []
         for relation in self.between(subject, object_):
@@ -213,16 +213,11 @@ class FactChecker:
         return ()
 
     # ------------------------------------------------------------------ steps
-    def _implied_by_relations(self, predicate: str) -> list[tuple[str, bool]]:
+    def _implied_by_relations(self, predicate: str) -> tuple[tuple[str, bool], ...]:
         """Sub-properties of ``predicate``: ``(name, True)`` when it is a sub-property of the inverse."""
         found = self._implied_by.get(predicate)
         if found is None:
-            found = self._implied_by[predicate] = [
-                (r.name, reversed_)
-                for r in self._relations.values()
-                for reversed_, supers in ((False, r.implies), (True, r.implies_inverse))
-                if predicate in supers and r.name != predicate
-            ]
+            found = self._implied_by[predicate] = self.schema.sub_properties(predicate)
         return found
 
     def _cached(self, key: Pair) -> tuple[Relation, ...] | None:
