@@ -98,6 +98,16 @@ def port_is_taken(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def new_password() -> str:
+    """A random admin password that no command line can mistake for an option.
+
+    ``secrets.token_urlsafe`` may start with ``-``; neo4j-admin then reads the
+    password as an unknown option and fails with "Missing required parameter"
+    (one CI run in about 64 lost its whole Neo4j leg that way).
+    """
+    return "kg" + secrets.token_hex(16)
+
+
 @dataclass
 class LocalNeo4j:
     """One Neo4j server process with its own home directory, port and password."""
@@ -120,7 +130,7 @@ class LocalNeo4j:
     def create(cls, home: Path | None = None, port: int | None = None) -> LocalNeo4j:
         """A server description in a new home (a temp dir by default), on a free port."""
         home = Path(home) if home is not None else Path(tempfile.mkdtemp(prefix="kgsynth-neo4j-"))
-        return cls(home=home, port=port or free_port(), password=secrets.token_urlsafe(18))
+        return cls(home=home, port=port or free_port(), password=new_password())
 
     # ---------------------------------------------------------------- start / stop
     def start(self, *, lib: Path | None = None, timeout: float = DEFAULT_START_SECONDS) -> LocalNeo4j:

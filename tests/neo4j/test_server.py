@@ -40,3 +40,13 @@ def test_launcher_without_jars_or_maven_says_what_to_install(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ServerError, match=r"Maven is not installed to fetch them: install Maven 3\.8"):
         launcher.resolve_jars()
+
+
+def test_generated_passwords_never_look_like_an_option() -> None:
+    # neo4j-admin reads a password starting with '-' as an option and fails
+    # ("Missing required parameter: '<password>'"); token_urlsafe did that 1 time in 64.
+    from tests.neo4j.server import new_password
+
+    passwords = {new_password() for _ in range(500)}
+    assert len(passwords) == 500
+    assert all(p[0].isalpha() and p.isalnum() and len(p) >= 24 for p in passwords)
