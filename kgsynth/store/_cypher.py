@@ -5,7 +5,7 @@ Layout of a kgsynth graph in Neo4j (labels and types other than ontology names c
 
     (:Document {id, source, text, metadata})           metadata: JSON object as a string
     (:Document)-[:HAS_CHUNK]->(:Chunk {id, document_id, start, end, text})
-    (:Entity:<Type> {id, type, name, aliases, alias_keys, name_keys})
+    (:Entity:<Type> {id, type, name, aliases, alias_keys, name_keys, name_grams})
     (:Document)-[:MENTIONS {id, chunk_id, start, end, text, sentence}]->(:Entity)
     (:Entity)-[:<relation> {id, negated, hedged, confidence, ev_*}]->(:Entity)
     (:KgsynthMeta {key: 'schema', json})
@@ -14,7 +14,11 @@ Layout of a kgsynth graph in Neo4j (labels and types other than ontology names c
 ``alias_keys`` runs parallel to ``aliases`` (``model.normalise_name`` of each), and
 ``name_keys`` joins the normalised name and aliases between ``NAME_KEY_SEPARATOR`` marks, so
 an exact name-or-alias lookup is one ``CONTAINS`` served by a text index (a trigram index in
-Neo4j 5, which also serves the trigram probes of fuzzy lookup). Evidence is stored as
+Neo4j 5). Fuzzy lookup asks a full-text index instead: ``name_grams`` holds the trigrams of
+those keys as whitespace-separated words (a space inside one written ``_``), so Lucene returns
+the best-scoring few entities sharing trigrams with a misspelt name without counting every
+entity that shares a common one. A ``KgsynthMeta {key: 'name_grams'}`` node says every entity
+has them (stores written before they existed get them on their next write). Evidence is stored as
 parallel lists on the relationship (``ev_keys`` holds ``Evidence.key``; ``""`` and ``-1`` stand
 for a missing chunk id or offset, because Neo4j lists cannot hold nulls), so no APOC is needed
 to merge it. A relationship cannot be indexed by the values of a list it holds, so each
@@ -35,6 +39,7 @@ it. ``all_statements(schema)`` lists every statement the store can issue for a s
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kgsynth.errors import SchemaError
 from kgsynth.model import IDENTIFIER, RESERVED_NAMES, Schema
@@ -55,14 +60,18 @@ MAX_NAME_KEYS = 10_000
 MAX_INDEXED_ID = 2_000
 #: Prefix of every index and constraint kgsynth creates, so ``clear`` drops exactly those.
 SCHEMA_PREFIX = "kgsynth_"
+#: Key of the node recording that every entity has ``name_grams`` (see the module docstring).
+NAME_GRAMS_KEY = "name_grams"
+#: Name of the full-text index over ``Entity.name_grams`` and ``Entity.type``.
+NAME_GRAMS_INDEX = "kgsynth_entity_name_grams"
 
 # fmt: off
 #: Every property key the statements read or write (and map keys of ``$rows``), for the linter.
 PROPERTY_KEYS = (
     "alias_keys", "aliases", "chunk_id", "confidence", "document_id", "end", "entity_id",
     "ev_chunks", "ev_docs", "ev_ends", "ev_extractors", "ev_keys", "ev_sentences", "ev_starts",
-    "hedged", "id", "json", "key", "keys", "metadata", "name", "name_key", "name_keys", "negated",
-    "object", "sentence", "source", "start", "subject", "text", "type",
+    "hedged", "id", "json", "key", "keys", "metadata", "name", "name_grams", "name_key", "name_keys",
+    "negated", "object", "sentence", "source", "start", "subject", "text", "type",
 )
 # fmt: on
 
@@ -134,6 +143,12 @@ INDEXES = (
     (
         "index_entity_name_keys",
         "CREATE TEXT INDEX kgsynth_entity_name_keys IF NOT EXISTS FOR (n:Entity) ON (n.name_keys)",
+    ),
+    (
+        "index_entity_name_grams",
+        f"CREATE FULLTEXT INDEX {NAME_GRAMS_INDEX} IF NOT EXISTS "
+        "FOR (n:Entity) ON EACH [n.name_grams, n.type] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
     ),
     (
         "index_document_source",
@@ -256,6 +271,27 @@ REMOVE e:{entity_label(schema, type_name)}
 """
 
 
+# The trigrams of ``e.name_keys`` that lie inside one key, as words for the full-text index
+# (``model``-side twin: ``name_gram_words``). Repeats stay: they only raise a term's frequency.
+_NAME_GRAMS_OF_E = """reduce(
+    words = '', i IN range(0, size(e.name_keys) - 3) |
+    CASE WHEN substring(e.name_keys, i, 3) CONTAINS $separator THEN words
+         ELSE words + ' ' + replace(substring(e.name_keys, i, 3), ' ', '_') END)"""
+
+# Gives ``name_grams`` to entities written before it existed, a slice per transaction.
+BACKFILL_NAME_GRAMS = f"""
+MATCH (e:Entity)
+WHERE e.name_grams IS NULL
+WITH e LIMIT $limit
+SET e.name_grams = CASE WHEN e.name_keys IS NULL THEN '' ELSE {_NAME_GRAMS_OF_E} END
+RETURN count(*) AS done
+"""
+
+NAME_GRAMS_READY = "MATCH (m:KgsynthMeta {key: $key}) RETURN count(m) > 0 AS ready"
+
+MARK_NAME_GRAMS_READY = "MERGE (m:KgsynthMeta {key: $key})"
+
+
 def upsert_entities(schema: Schema, type_name: str) -> str:
     """Merge entities of one type: type and name of the later write win, aliases are united.
 
@@ -277,6 +313,7 @@ SET e.name_keys = reduce(
                 THEN $separator + row.name_key + $separator ELSE '' END,
     key IN e.alias_keys |
     CASE WHEN size(keys) + size(key) + 2 <= $max_keys THEN keys + key + $separator ELSE keys END)
+SET e.name_grams = {_NAME_GRAMS_OF_E}
 """
 
 
@@ -461,9 +498,18 @@ RETURN {_ENTITY_COLUMNS}
 ORDER BY e.id
 """
 
-# Fuzzy candidates: entities sharing the most trigrams of the key with a name or alias (each
-# probe a text-index CONTAINS); the store then scores them with rapidfuzz, like the SQLite store.
+# Fuzzy candidates: the entities whose names and aliases share the most (and rarest) trigrams
+# with the key, best Lucene score first; $query is built by ``name_grams_query``. The store
+# then scores them with rapidfuzz, like the SQLite store.
 ENTITY_CANDIDATES = f"""
+CALL db.index.fulltext.queryNodes('{NAME_GRAMS_INDEX}', $query, {{limit: $limit}}) YIELD node AS e
+RETURN {_ENTITY_COLUMNS}
+"""
+
+# The same from a store whose entities do not all have ``name_grams`` yet (written by an older
+# kgsynth and not written since): one text-index CONTAINS per trigram, counted. Slow on a big
+# graph (every entity sharing a common trigram is counted), but read-only.
+ENTITY_CANDIDATES_BY_CONTAINS = f"""
 UNWIND $grams AS gram
 MATCH (e:Entity)
 WHERE e.name_keys CONTAINS gram AND ($types IS NULL OR e.type IN $types)
@@ -472,6 +518,33 @@ RETURN {_ENTITY_COLUMNS}
 ORDER BY shared DESC, e.id
 LIMIT $limit
 """
+
+#: Most trigrams one fuzzy query asks for (Lucene refuses a query of over 1,024 clauses).
+MAX_QUERY_GRAMS = 256
+# Characters Lucene's classic query syntax gives a meaning to; a backslash makes them literal.
+_LUCENE_SPECIAL = frozenset('\\+-!():^[]"{}~*?|&/')
+
+
+def name_grams_query(grams: Sequence[str], types: Sequence[str] | None) -> str:
+    """The Lucene query of ``ENTITY_CANDIDATES``: any of ``grams`` in ``name_grams``, of one of ``types``.
+
+    Each trigram is written the way ``upsert_entities`` stores it (a space as ``_``), with the
+    query syntax's special characters escaped. Past ``MAX_QUERY_GRAMS`` trigrams an evenly
+    spaced subset is asked for (a name that long still shares plenty with its near matches).
+    """
+    if len(grams) > MAX_QUERY_GRAMS:
+        step = len(grams) / MAX_QUERY_GRAMS
+        grams = [grams[int(i * step)] for i in range(MAX_QUERY_GRAMS)]
+    words = " ".join(_lucene_escaped(gram.replace(" ", "_")) for gram in grams)
+    query = f"name_grams:({words})"
+    if types is not None:
+        query = f"+{query} +type:({' '.join(_lucene_escaped(t) for t in types)})"
+    return query
+
+
+def _lucene_escaped(word: str) -> str:
+    return "".join("\\" + c if c in _LUCENE_SPECIAL else c for c in word)
+
 
 ENTITIES_PAGE = f"""
 MATCH (e:Entity)
@@ -674,6 +747,10 @@ _CONSTANTS = {
     "entities_with_ids": ENTITIES_WITH_IDS,
     "entities_named": ENTITIES_NAMED,
     "entity_candidates": ENTITY_CANDIDATES,
+    "entity_candidates_by_contains": ENTITY_CANDIDATES_BY_CONTAINS,
+    "backfill_name_grams": BACKFILL_NAME_GRAMS,
+    "name_grams_ready": NAME_GRAMS_READY,
+    "mark_name_grams_ready": MARK_NAME_GRAMS_READY,
     "entities_page": ENTITIES_PAGE,
     "mentions_of_document": MENTIONS_OF_DOCUMENT,
     "mentions_of_entity": MENTIONS_OF_ENTITY,

@@ -208,6 +208,8 @@ class Neo4jStore:
         self._database: str | None = database or os.environ.get(DATABASE_ENV) or None
         #: Constraints known to exist: the base ones (None) and those of each relationship type.
         self._constrained: set[str | None] = set()
+        #: Whether every entity has ``name_grams`` (None: not asked yet); see ``_cypher``.
+        self._name_grams_ready: bool | None = None
         self.transaction_retries = 0
         with map_driver_errors(url, self._user, self._timeout):
             try:
@@ -282,6 +284,7 @@ class Neo4jStore:
         for record in self._read("kgsynth_indexes", cypher.KGSYNTH_INDEXES, **prefix):
             self._write("drop_index", cypher.drop_index(record["name"]))
         self._constrained.clear()
+        self._name_grams_ready = None
         self._schema = Schema()
 
     # ------------------------------------------------------------------ schema
@@ -329,7 +332,31 @@ class Neo4jStore:
         for name, statement in statements:
             self._write(name, statement)
         self._read("await_indexes", cypher.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
+        if None not in self._constrained:
+            self._give_entities_name_grams()
         self._constrained.update([None, *todo])
+
+    def _give_entities_name_grams(self) -> None:
+        """Upgrade a store written before ``name_grams`` existed, once: every entity gets them.
+
+        Later writes set them as they go, so the mark, once made, stays true; writers racing
+        here set the same values.
+        """
+        key = {"key": cypher.NAME_GRAMS_KEY}
+        if self._read("name_grams_ready", cypher.NAME_GRAMS_READY, **key)[0]["ready"]:
+            self._name_grams_ready = True
+            return
+        upgraded = 0
+        while done := self._write(
+            "backfill_name_grams",
+            cypher.BACKFILL_NAME_GRAMS,
+            limit=CLEAR_SLICE,
+            separator=cypher.NAME_KEY_SEPARATOR,
+        )[0]["done"]:
+            upgraded += done
+            logger.info("neo4j: %d entities given the trigrams of fuzzy lookup so far", upgraded)
+        self._write("mark_name_grams_ready", cypher.MARK_NAME_GRAMS_READY, **key)
+        self._name_grams_ready = True
 
     def _load_schema(self) -> Schema | None:
         records = self._read("read_schema", cypher.READ_SCHEMA, key=cypher.SCHEMA_KEY)
@@ -490,12 +517,23 @@ class Neo4jStore:
     ) -> list[EntityMatch]:
         """Near matches: entities sharing trigrams with ``key``, scored exactly with ``fuzz.ratio``."""
         grams = trigrams(key)
-        if not grams:
+        if not grams or types == []:
             return []  # under three characters there are no trigrams; only exact matches count
         wanted = candidate_budget(limit, exclude)
-        records = self._read(
-            "entity_candidates", cypher.ENTITY_CANDIDATES, grams=grams, types=types, limit=wanted
-        )
+        if self._name_grams_ready is None:
+            ready = self._read("name_grams_ready", cypher.NAME_GRAMS_READY, key=cypher.NAME_GRAMS_KEY)
+            self._name_grams_ready = bool(ready[0]["ready"])
+        if self._name_grams_ready:
+            query = cypher.name_grams_query(grams, types)
+            records = self._read("entity_candidates", cypher.ENTITY_CANDIDATES, query=query, limit=wanted)
+        else:
+            records = self._read(
+                "entity_candidates_by_contains",
+                cypher.ENTITY_CANDIDATES_BY_CONTAINS,
+                grams=grams,
+                types=types,
+                limit=wanted,
+            )
         scored: list[tuple[float, Entity]] = []
         for entity in map(_entity, records):
             if entity.id in exclude:

@@ -364,6 +364,30 @@ def test_find_entities_type_filter_includes_subclasses(graph, type_name, expecte
     assert [m.entity.id for m in graph.find_entities("aspirin", type=type_name)] == expected
 
 
+@pytest.mark.parametrize(
+    ("type_name", "expected"),
+    [("Drug", [ASPIRIN.id]), ("Thing", [ASPIRIN.id]), (None, [ASPIRIN.id]), ("Symptom", [])],
+)
+def test_find_entities_fuzzy_type_filter_includes_subclasses(graph, type_name, expected):
+    found = graph.find_entities("aspirn", type=type_name, fuzzy=True, min_score=0.85)
+    assert [m.entity.id for m in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "misspelt"),
+    [
+        ("Tylenol-Codeine No. 3", "tylenol-codein no. 3"),
+        ("AND/OR gate: [x]~*? \\ +1", "and/or gat: [x]~*? \\ +1"),
+        ("NOT (a || b) && c!", "not (a || b) && d!"),
+    ],
+)
+def test_find_entities_fuzzy_reads_names_full_of_query_syntax(graph, name, misspelt):
+    # Query languages give these characters a meaning (Lucene: + - && || ! ( ) [ ] ~ * ? : \\ /).
+    graph.write(GraphBatch(entities=(entity("Drug", name),)))
+    found = graph.find_entities(misspelt, fuzzy=True, limit=1)
+    assert [(m.entity.name, m.method) for m in found] == [(name, "fuzzy")]
+
+
 def test_find_entities_returns_at_most_limit(graph):
     graph.write(GraphBatch(entities=tuple(entity(t, "aspirin") for t in ("Chemical", "Gene", "Party"))))
     assert len(graph.find_entities("aspirin", limit=2)) == 2

@@ -80,8 +80,21 @@ def test_neo4j_mention_merge_seeks_the_relationship_constraint(loaded: Neo4jStor
     )
 
 
-def test_neo4j_fuzzy_candidates_use_text_index_with_unwound_values(loaded: Neo4jStore) -> None:
-    operators = _operators(loaded, _cypher.ENTITY_CANDIDATES, grams=["asp"], types=None, limit=5)
+def test_neo4j_fuzzy_candidates_ask_the_full_text_index(loaded: Neo4jStore) -> None:
+    query = _cypher.name_grams_query(["asp", "spi"], ["Drug"])
+    operators = _operators(loaded, _cypher.ENTITY_CANDIDATES, query=query, limit=5)
+    index = loaded._driver.execute_query(
+        "SHOW FULLTEXT INDEXES YIELD name, state, options WHERE name = $name RETURN state, options",
+        {"name": _cypher.NAME_GRAMS_INDEX},
+        database_=loaded.database,
+    ).records
+    analyzer = index[0]["options"]["indexConfig"]["fulltext.analyzer"] if index else None
+    assert ("ProcedureCall" in operators, SCANS & set(operators), analyzer) == (True, set(), "whitespace")
+
+
+def test_neo4j_old_store_fuzzy_candidates_use_text_index_with_unwound_values(loaded: Neo4jStore) -> None:
+    statement = _cypher.ENTITY_CANDIDATES_BY_CONTAINS
+    operators = _operators(loaded, statement, grams=["asp"], types=None, limit=5)
     assert ("NodeIndexContainsScan" in operators, SCANS & set(operators)) == (True, set())
 
 
