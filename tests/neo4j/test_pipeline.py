@@ -52,15 +52,17 @@ class Cli:
             raise AssertionError(f"kgsynth {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
         return done
 
-    def popen(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "kgsynth", *args],
-            cwd=self.cwd,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    def popen(self, *args: str, stderr: Path) -> subprocess.Popen[str]:
+        """Start kgsynth in the background, stderr to a file (an unread pipe can fill and block it)."""
+        with stderr.open("w", encoding="utf-8") as sink:
+            return subprocess.Popen(
+                [sys.executable, "-m", "kgsynth", *args],
+                cwd=self.cwd,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+                text=True,
+            )
 
     def build(self, store: str, *extra: str) -> None:
         for ontology, folder in CORPORA:
@@ -182,7 +184,9 @@ def test_neo4j_build_killed_and_resumed_has_no_duplicates(
 ) -> None:
     folder, expected = big_corpus
     cli.clear_neo4j()
-    victim = cli.popen("build", str(folder), "--ontology", "medical", "--store", cli.neo4j_url)
+    victim = cli.popen(
+        "build", str(folder), "--ontology", "medical", "--store", cli.neo4j_url, stderr=cli.cwd / "victim.err"
+    )
     killed_at = _wait_for_documents(cli, minimum=20, process=victim)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
@@ -200,13 +204,25 @@ def test_neo4j_concurrent_shards_build_the_graph_of_one_build(
 ) -> None:
     folder, expected = big_corpus
     cli.clear_neo4j()
+    logs = [cli.cwd / f"shard{i}.err" for i in range(2)]
     shards = [
         cli.popen(
-            "build", str(folder), "--ontology", "medical", "--store", cli.neo4j_url, "--shard", f"{i}/2"
+            "build",
+            str(folder),
+            "--ontology",
+            "medical",
+            "--store",
+            cli.neo4j_url,
+            "--shard",
+            f"{i}/2",
+            stderr=log,
         )
-        for i in range(2)
+        for i, log in enumerate(logs)
     ]
-    outcomes = [(p.wait(timeout=600), p.stderr.read()[-2000:] if p.stderr else "") for p in shards]
+    codes = [p.wait(timeout=600) for p in shards]
+    outcomes = [
+        (code, log.read_text(encoding="utf-8")[-2000:]) for code, log in zip(codes, logs, strict=True)
+    ]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     assert (cli.stats(cli.neo4j_url), cli.neo4j_duplicates()) == (
         expected,
