@@ -63,7 +63,8 @@ def generate_cli(
         str,
         typer.Option(
             "--types",
-            help="Question types, comma-separated: factoid, multihop, yesno, mcq, count, comparison.",
+            help="Question types, comma-separated: factoid, multihop, yesno, mcq, count, comparison, "
+            "explanation.",
         ),
     ] = "factoid,multihop,yesno,mcq",
     format: Annotated[str, typer.Option("--format", "-f", help="raw, alpaca, sharegpt or openai.")] = "raw",

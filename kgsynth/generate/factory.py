@@ -26,6 +26,7 @@ from kgsynth.generate.aggregate import MAX_COUNT, comparison_draft, count_draft
 from kgsynth.generate.chain import chain_draft
 from kgsynth.generate.distractors import N_CHOICES, mcq_draft
 from kgsynth.generate.draft import Draft, Hop, Skip, rid
+from kgsynth.generate.explanation import EXPLANATION_HOPS, explanation_draft, passage
 from kgsynth.generate.lookup import GraphLookup
 from kgsynth.generate.manifest import QUESTION_TYPES, TemplateEntry
 from kgsynth.generate.negatives import NEGATIVE_SHARE, yesno_draft
@@ -46,6 +47,7 @@ _HOPS = {
     "mcq": (1, 1),
     "count": (1, 1),
     "comparison": (1, 1),
+    "explanation": EXPLANATION_HOPS,
 }
 #: Answers of yes/no questions, per language.
 YES_NO = {"en": ("Yes", "No"), "zh": ("是", "否")}
@@ -172,6 +174,8 @@ class SampleFactory:
             return mcq_draft(lookup, path, rng, self.n_choices)
         if type_name == "count":
             return count_draft(lookup, path, self.max_count)
+        if type_name == "explanation":
+            return explanation_draft(path)
         return comparison_draft(lookup, path, rng, self.max_count)
 
     # ------------------------------------------------------------------ templates
@@ -245,13 +249,15 @@ class SampleFactory:
         pack, entry = self._choose(draft.type, draft.hops, draft.mode, rng)
         context = self.context(draft)
         question = self.renderer.render_variant(pack, entry, "question", context, rng)
-        if self.renderer.has_block(pack, entry, "answer"):
-            answer = self.renderer.render_variant(pack, entry, "answer", context, rng, sentence=False)
-        else:
-            answer = str(context["answer"])
         self._refuse_leaks(draft, question)
         step = ReasoningStep.model_construct  # built from validated parts: no need to validate again
         reasoning = tuple(step(text=self.statement(r, draft), relation_id=rid(r)) for r in draft.cited)
+        if draft.type == "explanation":
+            answer = passage([s.text for s in reasoning], self.language)
+        elif self.renderer.has_block(pack, entry, "answer"):
+            answer = self.renderer.render_variant(pack, entry, "answer", context, rng, sentence=False)
+        else:
+            answer = str(context["answer"])
         relation_ids = [rid(r) for r in draft.path.relations]
         return Sample.model_construct(  # every part is built here from validated models
             id="sample:" + content_hash(draft.type, question, answer, *relation_ids),

@@ -36,8 +36,10 @@ from kgsynth.errors import TemplateError
 from kgsynth.generate.phrases import Phrase
 
 #: Question types a factory makes; "statement" templates phrase one reasoning step.
-QUESTION_TYPES = ("factoid", "multihop", "yesno", "mcq", "count", "comparison")
-TemplateType = Literal["factoid", "multihop", "yesno", "mcq", "count", "comparison", "statement"]
+QUESTION_TYPES = ("factoid", "multihop", "yesno", "mcq", "count", "comparison", "explanation")
+TemplateType = Literal[
+    "factoid", "multihop", "yesno", "mcq", "count", "comparison", "explanation", "statement"
+]
 
 _TEMPLATE_ID = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.v[0-9]+$")
 _NODE = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")

@@ -32,6 +32,7 @@ TYPE_LABELS = {
         "mcq": "multiple-choice",
         "count": "counting",
         "comparison": "comparison",
+        "explanation": "explanation",
     },
     "zh": {
         "factoid": "事实型",
@@ -40,6 +41,7 @@ TYPE_LABELS = {
         "mcq": "选择",
         "count": "计数",
         "comparison": "比较",
+        "explanation": "解释",
     },
 }
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
@@ -145,6 +147,8 @@ class PathFrame:
         given = tuple(e for e in candidates if any(names_in(n, stem) for n in _names(e)))
         hidden = tuple(e for e in path.entities[1:-1] if path.shape == "chain" and e not in given)
         answer_entity = next((e for e in candidates if e.name == reference.answer), None)
+        if reference.type == "explanation":  # a passage may name the whole chain; it has no enum
+            hidden, answer_entity = (), None
         return cls(
             reference=reference,
             facts=facts,
@@ -256,6 +260,8 @@ def _answers(reference: Sample, candidates: list[Entity]) -> tuple[str, ...]:
     if reference.type == "count":
         top = max(10, int(reference.answer) + 5) if reference.answer.isdigit() else 10
         return tuple(str(i) for i in range(top + 1))
+    if reference.type == "explanation":
+        return ()  # a free passage: the gate's claim check decides, not an enum
     return tuple(dict.fromkeys(name for e in candidates for name in _names(e)))
 
 

@@ -3,7 +3,8 @@
 A server that constrains decoding to the schema (llama.cpp, vLLM, OpenAI's ``json_schema``)
 can then only cite the path's own fact ids (an ``enum``) and only answer with one of the
 path's candidate answers (an ``enum``: its entity names and aliases, yes/no, the options of a
-multiple-choice question, or a count), in bounded lengths. The schema uses only the keywords
+multiple-choice question, or a count; an explanation's passage is free text of bounded length),
+in bounded lengths. The schema uses only the keywords
 ``kgsynth.llm._jsonschema`` checks, so a server that ignores it is caught by our own
 validation. The rubric schema of a judge's verdict is here too.
 """
@@ -18,6 +19,9 @@ from kgsynth.generate.prompted import PathFrame
 MAX_QUESTION = 400
 MAX_STEP = 300
 MAX_REASON = 300
+#: Shortest and longest explanation passage accepted, in characters.
+MIN_PASSAGE = 20
+MAX_PASSAGE = 1200
 #: Rubric criteria a judge scores from 1 to 5.
 RUBRIC = ("fluency", "answerability", "difficulty")
 
@@ -41,7 +45,10 @@ def qa_schema(frame: PathFrame, *, cot: bool) -> dict[str, Any]:
             "minItems": 1,
             "maxItems": len(frame.facts),
         }
-    properties["answer"] = {"type": "string", "enum": list(frame.answers)}
+    if frame.reference.type == "explanation":
+        properties["answer"] = {"type": "string", "minLength": MIN_PASSAGE, "maxLength": MAX_PASSAGE}
+    else:
+        properties["answer"] = {"type": "string", "enum": list(frame.answers)}
     return {
         "title": "qa_reply",
         "type": "object",
@@ -65,4 +72,13 @@ def rubric_schema() -> dict[str, Any]:
     }
 
 
-__all__ = ["MAX_QUESTION", "MAX_REASON", "MAX_STEP", "RUBRIC", "qa_schema", "rubric_schema"]
+__all__ = [
+    "MAX_PASSAGE",
+    "MAX_QUESTION",
+    "MAX_REASON",
+    "MAX_STEP",
+    "MIN_PASSAGE",
+    "RUBRIC",
+    "qa_schema",
+    "rubric_schema",
+]

@@ -9,7 +9,8 @@ Each LLM-written sample passes named tests, and every failure lands in one named
   entities of the fact it cites;
 - ``chain``: the cited steps do not cover every fact the answer needs (the answer must follow
   from the cited chain alone);
-- ``answer``: the answer is not the path's answer entity (by name or alias) or count;
+- ``answer``: the answer is not the path's answer entity (by name or alias) or count; for an
+  explanation, the passage's supported claims do not cover every fact of the path;
 - ``label``: a yes/no or multiple-choice answer disagrees with the graph;
 - ``unanswerable``: the question does not name the entities a reader needs (those the exact
   template question names); one naming none of them is unanswerable;
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 from kgsynth.generate.factory import YES_NO
 from kgsynth.generate.prompted import LLMDraft, PathFrame
-from kgsynth.generate.response_schema import MAX_QUESTION
+from kgsynth.generate.response_schema import MAX_PASSAGE, MAX_QUESTION, MIN_PASSAGE
 from kgsynth.llm import Reply
 from kgsynth.model import Sample
 from kgsynth.names import names_in
@@ -98,7 +99,7 @@ class Gate:
             found = [Rejection("format", f"{reply.failure}: {reply.failure_detail}")]
         claims: dict[str, str] = {}
         if not found:
-            found, claims = self.claims(sample)
+            found, claims = self.claims(sample, frame)
         passed = tuple(b for b in BUCKETS[:-1] if b not in {r.bucket for r in found})
         return GateResult(tuple(found), passed if not found else (), time.perf_counter() - started, claims)
 
@@ -144,6 +145,10 @@ class Gate:
         return found
 
     def _answer(self, frame: PathFrame, draft: LLMDraft) -> list[Rejection]:
+        if frame.reference.type == "explanation":
+            if MIN_PASSAGE <= len(draft.answer) <= MAX_PASSAGE:
+                return []  # what the passage says is for the claim check
+            return [Rejection("format", f"the passage is not {MIN_PASSAGE}-{MAX_PASSAGE} characters long")]
         wanted = {name.casefold() for name in frame.answer_names}
         if draft.answer.casefold().strip(" .") in wanted:
             return []
@@ -179,21 +184,34 @@ class Gate:
                 found.append(Rejection("leak", f"the question names the intermediate entity {entity.name!r}"))
         return found
 
-    def claims(self, sample: Sample) -> tuple[list[Rejection], dict[str, str]]:
-        """``kgsynth check`` on the question with its answer, and on each reasoning step: all supported."""
+    def claims(
+        self, sample: Sample, frame: PathFrame | None = None
+    ) -> tuple[list[Rejection], dict[str, str]]:
+        """``kgsynth check`` on the question with its answer, and on each reasoning step: all supported.
+
+        An explanation's passage must also state every fact of its path: the relations behind
+        its supported claims must include each one (``frame`` says which they are).
+        """
         inputs = [CheckInput(kind="qa", id="qa", question=sample.question, answer=sample.answer)]
         inputs += [
             CheckInput(kind="text", id=f"step {i}", text=s.text)
             for i, s in enumerate(sample.reasoning, start=1)
         ]
         found, statuses = [], {}
+        stated: set[str] = set()
         for checked in self.checker.check_inputs(inputs):
             result = checked.result
             statuses[result.id or ""] = result.status
+            if result.id == "qa":
+                stated.update(r.id for v in result.verdicts if v.status == "supported" for r in v.evidence)
             if result.status != "supported":
                 found.append(
                     Rejection("claims", f"{result.id} is {result.status.replace('_', ' ')} ({result.reason})")
                 )
+        if frame is not None and sample.type == "explanation":
+            unstated = [fact.id for fact in frame.facts if fact.relation_id not in stated]
+            if unstated:
+                found.append(Rejection("answer", f"the passage does not state {', '.join(unstated)}"))
         return found, statuses
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kgsynth.generate.prompted import LLMDraft, PathFrame
+from kgsynth.generate.response_schema import qa_schema
 from kgsynth.llm import Reply, Usage
 from kgsynth.pipeline.gate import Gate, draft_of
 from kgsynth.pipeline.llm_generate import work_items
@@ -29,7 +30,7 @@ def demo_store(tmp_path_factory) -> Iterator[GraphStore]:
 @pytest.fixture(scope="module")
 def frames(demo_store) -> dict[str, PathFrame]:
     """The first work item of each type (multi-hop with 2 hops) as frames."""
-    spec = SynthesisSpec(n=16, hops=(1, 2), types=("factoid", "multihop", "yesno", "mcq"))
+    spec = SynthesisSpec(n=20, hops=(1, 2), types=("factoid", "multihop", "yesno", "mcq", "explanation"))
     found: dict[str, PathFrame] = {}
     for _, sample in work_items(demo_store, spec, 16):
         found.setdefault(sample.type, PathFrame.of(sample))
@@ -47,7 +48,7 @@ def review(gate: Gate, frame: PathFrame, reply: dict):
     return gate.review(frame, draft, sample)
 
 
-@pytest.mark.parametrize("type_name", ["factoid", "multihop", "yesno", "mcq"])
+@pytest.mark.parametrize("type_name", ["factoid", "multihop", "yesno", "mcq", "explanation"])
 def test_gate_accepts_the_grounded_reply(gate, frames, type_name):
     result = review(gate, frames[type_name], grounded(frames[type_name]))
     assert result.accepted, result.summary()
@@ -117,3 +118,42 @@ def test_gate_reads_a_reply_that_broke_the_schema_to_name_the_rule(gate, frames)
     draft = draft_of(reply)
     result = gate.review(frame, draft, frame.sample(draft, made_by="llm:m", cot=True, meta={}), reply)
     assert result.buckets[0] == "citation"
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+@pytest.fixture(scope="module")
+def explanation(demo_store) -> PathFrame:
+    """A two-hop explanation: its passage must state both facts."""
+    spec = SynthesisSpec(n=4, hops=(2, 2), types=("explanation",))
+    return next(PathFrame.of(sample) for _, sample in work_items(demo_store, spec, 4))
+
+
+def test_explanation_reply_schema_takes_a_bounded_passage_not_an_enum(explanation):
+    answer = qa_schema(explanation, cot=True)["properties"]["answer"]
+    assert ("enum" in answer, answer["maxLength"] > 100, explanation.answers) == (False, True, ())
+
+
+def test_gate_accepts_an_explanation_reworded_as_one_sentence(gate, explanation):
+    reply = grounded(explanation)
+    # The reference passage reads "A <r1> B. C <r2> B." or the like; one sentence joined by "and"
+    # still states both facts, which is all the gate asks.
+    sentences = [step["text"].rstrip(".") for step in reply["reasoning"]]
+    passage = f"{sentences[0]}, and {sentences[1][0].lower() + sentences[1][1:]}."
+    result = review(gate, explanation, {**reply, "answer": passage})
+    assert result.accepted, (passage, result.summary())
+
+
+def test_gate_rejects_an_explanation_that_leaves_a_fact_out(gate, explanation):
+    reply = grounded(explanation)
+    result = review(gate, explanation, {**reply, "answer": reply["reasoning"][0]["text"] + " That is all."})
+    assert [str(r) for r in result.rejections] == ["answer: the passage does not state F2"]
+
+
+def test_gate_rejects_an_explanation_adding_a_false_fact(gate, explanation):
+    reply = grounded(explanation)
+    fact = explanation.facts[0]
+    false = f" {fact.subject} does not {fact.relation.split()[0]} {fact.object}."
+    result = review(gate, explanation, {**reply, "answer": reply["answer"] + false})
+    assert result.buckets == ("claims",), result.summary()

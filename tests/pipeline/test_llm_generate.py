@@ -51,6 +51,17 @@ def test_llm_generate_accepts_grounded_replies_that_recheck_as_supported(demo_st
     assert [r.status for r in check(result.samples, demo_store)] == ["supported"] * 4
 
 
+def test_llm_generate_writes_explanations_whose_passages_recheck_as_supported(demo_store, gate, tmp_path):
+    synth = SynthesisSpec(n=3, hops=(1, 3), types=("explanation",), seed=3)
+    llm = FakeLLM(Echo(demo_store, synth, SPEC).script())
+    result = run(demo_store, gate, llm, tmp_path / "j.jsonl", synth=synth)
+    assert [(s.type, s.made_by) for s in result.samples] == [("explanation", "llm:fake")] * 3
+    assert [r.status for r in check(result.samples, demo_store)] == ["supported"] * 3
+    # stripped of kgsynth's provenance, the question and passage alone still check as supported
+    bare = [{"question": s.question, "answer": s.answer} for s in result.samples]
+    assert [r.status for r in check(bare, demo_store)] == ["supported"] * 3
+
+
 def test_llm_generate_records_provenance_on_each_sample(demo_store, gate, tmp_path):
     llm = FakeLLM(Echo(demo_store, SYNTH, SPEC).script())
     sample = run(demo_store, gate, llm, tmp_path / "j.jsonl").samples[0]
