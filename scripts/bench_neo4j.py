@@ -16,7 +16,8 @@ One run, on the seeded graph of ``_bench_graph`` (the same rows for every writer
    The store's time is split per statement name from its DEBUG statement log.
 2. **Reads.** On graphs of ``--relations`` sizes (default 100k and 1M): p50/p95 of 200 seeded
    queries each (after 20 untimed ones) of neighbours, a 2-hop subgraph, find_entities exact
-   and fuzzy (the name with one typo), and relations_by_id of 100 ids.
+   and fuzzy (the name with one typo; also through the older per-trigram probes, for
+   comparison), and relations_by_id of 100 ids.
 3. **Generate memory.** ``kgsynth generate --store <neo4j> --n 200 --seed 7 --format raw`` as a
    subprocess on graphs of ``--generate-sizes`` relations; its peak RSS from ``wait4``.
 
@@ -452,6 +453,14 @@ def read_queries(store: Neo4jStore, size: int) -> dict[str, tuple[Callable[[Any]
         wanted, typo = pair
         return any(m.entity.id == wanted.id for m in store.find_entities(typo, fuzzy=True))
 
+    def found_by_probes(pair: tuple[Any, str]) -> int:
+        """The same through the statement stores without ``name_grams`` use (one probe per trigram)."""
+        store._name_grams_ready = False
+        try:
+            return found_by_fuzzy(pair)
+        finally:
+            store._name_grams_ready = None
+
     return {
         "neighbours": (lambda e: len(store.neighbours(e.id)), picks, "relations returned"),
         "k-hop subgraph(e, 2)": (
@@ -465,6 +474,7 @@ def read_queries(store: Neo4jStore, size: int) -> dict[str, tuple[Callable[[Any]
             "entities found",
         ),
         "find_entities fuzzy": (found_by_fuzzy, typos, "entities found through a typo"),
+        "  same, trigram probes": (found_by_probes, typos, "found (before the full-text index)"),
         f"relations_by_id x{IDS_PER_LOOKUP}": (
             lambda ids: len(store.relations_by_id(ids)),
             id_lists,
