@@ -105,8 +105,8 @@ def generate_cli(
         str | None,
         typer.Option(
             "--llm",
-            help="LLM mode: an endpoint name of [llm.endpoints], a base URL, or 'default' "
-            "([llm] generator, else $KGSYNTH_LLM_BASE_URL and $KGSYNTH_LLM_MODEL).",
+            help="LLM mode: an endpoint name of [llm.endpoints], a base URL, or 'default' (also what a "
+            "bare --llm means: [llm] generator, else $KGSYNTH_LLM_BASE_URL and $KGSYNTH_LLM_MODEL).",
         ),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="LLM mode: the model to ask for.")] = None,
