@@ -118,6 +118,14 @@ def generate_cli(
         float | None,
         typer.Option("--min-score", help="LLM mode: drop samples a judge scores below this (1-5)."),
     ] = None,
+    pairwise: Annotated[
+        bool,
+        typer.Option(
+            "--pairwise",
+            help="LLM mode: each judge also compares the sample with its template sample, in both "
+            "orders; drop it when a judge prefers the template both times.",
+        ),
+    ] = False,
     retries: Annotated[
         int,
         typer.Option("--retries", min=0, help="LLM mode: regenerations with the gate's feedback per item."),
@@ -206,7 +214,7 @@ def generate_cli(
                 max_items=max_items, retries=retries, cot=cot, persona=persona, prompt=prompt,
                 prompts_dir=str(prompts_dir) if prompts_dir else None, shots=shots,
                 few_shot=str(few_shot) if few_shot else None, temperature=temperature,
-                max_tokens=max_tokens, min_score=min_score,
+                max_tokens=max_tokens, min_score=min_score, pairwise=pairwise,
             ),
         )  # fmt: skip
         generate_llm(output, store, spec, format, options)

@@ -71,6 +71,8 @@ def generate_llm(
         raise ConfigError(
             f"--budget {options.budget:g}: no request could be sent; give a positive dollar amount."
         )
+    if options.spec.pairwise and not options.judges:
+        raise ConfigError("--pairwise needs at least one --judge to compare with.")
     generator_endpoint = _endpoint(options.llm, options.model)
     if options.dry_run:
         _dry_run(store, synthesis, options.spec, generator_endpoint)
@@ -98,6 +100,7 @@ def generate_llm(
         "qa", spec.prompt, synthesis.language, Path(spec.prompts_dir) if spec.prompts_dir else None
     )
     judge_template = PromptTemplate("judge", "rubric.v1", synthesis.language)
+    pairwise_template = PromptTemplate("judge", "pairwise.v1", synthesis.language) if spec.pairwise else None
     for path in (output, rejects_path(output), card_path(output)):
         remove_stale_staging(path)
     journal = Journal(
@@ -116,7 +119,8 @@ def generate_llm(
 
                 result = llm_generate(
                     graph, synthesis, spec, generator, gate, journal,
-                    judges=Judges(judges, judge_template) if judges else None, on_item=update,
+                    judges=Judges(judges, judge_template, pairwise=pairwise_template) if judges else None,
+                    on_item=update,
                 )  # fmt: skip
             card = _card(
                 result,

@@ -6,7 +6,7 @@ path's candidate answers (an ``enum``: its entity names and aliases, yes/no, the
 multiple-choice question, or a count; an explanation's passage is free text of bounded length),
 in bounded lengths. The schema uses only the keywords
 ``kgsynth.llm._jsonschema`` checks, so a server that ignores it is caught by our own
-validation. The rubric schema of a judge's verdict is here too.
+validation. The schemas of a judge's rubric verdict and pairwise choice are here too.
 """
 
 from __future__ import annotations
@@ -58,6 +58,21 @@ def qa_schema(frame: PathFrame, *, cot: bool) -> dict[str, Any]:
     }
 
 
+def pairwise_schema() -> dict[str, Any]:
+    """A judge's choice between two pairs shown as A and B (or a tie), and one reason."""
+    properties: dict[str, Any] = {
+        "better": {"type": "string", "enum": ["A", "B", "tie"]},
+        "reason": {"type": "string", "maxLength": MAX_REASON},
+    }
+    return {
+        "title": "pairwise",
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
 def rubric_schema() -> dict[str, Any]:
     """A judge's verdict: each rubric criterion scored 1-5, and one reason."""
     score = {"type": "integer", "minimum": 1, "maximum": 5}
@@ -79,6 +94,7 @@ __all__ = [
     "MAX_STEP",
     "MIN_PASSAGE",
     "RUBRIC",
+    "pairwise_schema",
     "qa_schema",
     "rubric_schema",
 ]

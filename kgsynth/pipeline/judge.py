@@ -6,6 +6,12 @@ to 5 with a reason. A verdict that cannot be read is recorded as missing, never 
 missing verdict neither passes nor fails ``min_score``. Scores stay on the sample, per judge
 (``meta["llm.judges"]``), and ``min_score`` rejects a sample whose mean fluency-and-answerability
 score from any judge that answered is below it.
+
+With a pairwise template, each judge also compares the LLM sample with the template sample it
+rewrote (same facts), asked twice with the two swapped (LLM sample first, then second), because
+judges favour a position. A preference counts only when both orders agree; disagreement is a
+tie, an unreadable answer in either order is missing. ``preferring_reference`` names the judges
+that preferred the template sample both times, which ``--pairwise`` turns into a rejection.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 from kgsynth.errors import ConfigError
 from kgsynth.generate.prompted import PathFrame
 from kgsynth.generate.prompts import PromptTemplate
-from kgsynth.generate.response_schema import RUBRIC, rubric_schema
+from kgsynth.generate.response_schema import RUBRIC, pairwise_schema, rubric_schema
 from kgsynth.llm import LLM, SamplingParams
 from kgsynth.model import Sample
 
@@ -45,6 +51,36 @@ class JudgeVerdict:
         return {"judge": self.judge, **self.scores, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class PairwiseVerdict:
+    """One judge's choice between the LLM sample and its template sample, in both orders.
+
+    ``llm_first`` and ``llm_second`` are what it preferred in each order: ``"llm"``,
+    ``"reference"``, ``"tie"``, or None when that answer could not be read.
+    """
+
+    judge: str
+    llm_first: str | None
+    llm_second: str | None
+    reasons: tuple[str, str] = ("", "")
+
+    @property
+    def outcome(self) -> str | None:
+        """The preference both orders agree on, ``"tie"`` when they disagree, None if one is missing."""
+        if self.llm_first is None or self.llm_second is None:
+            return None
+        return self.llm_first if self.llm_first == self.llm_second else "tie"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "judge": self.judge,
+            "outcome": self.outcome if self.outcome is not None else "missing",
+            "llm_first": self.llm_first,
+            "llm_second": self.llm_second,
+            "reasons": list(self.reasons),
+        }
+
+
 def model_of(llm: LLM) -> str:
     return str(getattr(llm, "model", type(llm).__name__))
 
@@ -63,10 +99,18 @@ def refuse_self_judging(generator: LLM, judges: Sequence[LLM]) -> None:
 class Judges:
     """Asks every judge for rubric scores of a sample."""
 
-    def __init__(self, judges: Sequence[LLM], template: PromptTemplate, *, max_tokens: int = 160) -> None:
+    def __init__(
+        self,
+        judges: Sequence[LLM],
+        template: PromptTemplate,
+        *,
+        max_tokens: int = 160,
+        pairwise: PromptTemplate | None = None,
+    ) -> None:
         self.judges = tuple(judges)
         self.template = template
         self.max_tokens = max_tokens
+        self.pairwise = pairwise
 
     async def score(self, frame: PathFrame, sample: Sample, seed: int) -> list[JudgeVerdict]:
         """One verdict per judge, in judge order."""
@@ -89,6 +133,52 @@ class Judges:
             verdicts.append(JudgeVerdict(name, scores, str(reply.parsed.get("reason", ""))))
         return verdicts
 
+    async def compare(self, frame: PathFrame, sample: Sample, seed: int) -> list[PairwiseVerdict]:
+        """Each judge's choice between ``sample`` and ``frame.reference``, asked in both orders."""
+        if self.pairwise is None:
+            return []
+        reference = frame.reference
+        orders = (
+            (sample, reference, {"A": "llm", "B": "reference", "tie": "tie"}),
+            (reference, sample, {"A": "reference", "B": "llm", "tie": "tie"}),
+        )
+        params = SamplingParams(temperature=0.0, max_tokens=self.max_tokens, seed=seed)
+        verdicts = []
+        for judge in self.judges:
+            picks: list[str | None] = []
+            reasons: list[str] = []
+            for first, second, meaning in orders:
+                prompt = self.pairwise.render(
+                    lang=sample.language, facts=frame.facts, first=first, second=second
+                )
+                reply = await judge.complete(
+                    list(prompt.messages), schema=pairwise_schema(), params=params, stage="judge"
+                )
+                parsed = reply.parsed if reply.ok and isinstance(reply.parsed, dict) else {}
+                pick = meaning.get(str(parsed.get("better")))
+                picks.append(pick)
+                if pick is not None:
+                    reasons.append(str(parsed.get("reason", "")))
+                elif reply.ok:
+                    reasons.append(f"unreadable (better is {parsed.get('better')!r}, not A, B or tie)")
+                else:
+                    reasons.append(f"unreadable ({reply.failure}: {reply.failure_detail})")
+            verdicts.append(PairwiseVerdict(model_of(judge), picks[0], picks[1], (reasons[0], reasons[1])))
+        return verdicts
+
+
+def preferring_reference(verdicts: Sequence[PairwiseVerdict]) -> list[str]:
+    """One line per judge that preferred the template sample over the LLM's in both orders."""
+    return [
+        f"{v.judge} preferred the template sample in both orders"
+        for v in verdicts
+        if v.outcome == "reference"
+    ]
+
+
+def pairwise_meta(verdicts: Sequence[PairwiseVerdict]) -> str:
+    return json.dumps([v.as_json() for v in verdicts], ensure_ascii=False)
+
 
 def below(verdicts: Sequence[JudgeVerdict], min_score: float | None) -> list[str]:
     """Why the verdicts fail ``min_score`` (one line per judge below it); missing verdicts never fail."""
@@ -105,4 +195,15 @@ def judges_meta(verdicts: Sequence[JudgeVerdict]) -> str:
     return json.dumps([v.as_json() for v in verdicts], ensure_ascii=False)
 
 
-__all__ = ["FILTERED", "JudgeVerdict", "Judges", "below", "judges_meta", "model_of", "refuse_self_judging"]
+__all__ = [
+    "FILTERED",
+    "JudgeVerdict",
+    "Judges",
+    "PairwiseVerdict",
+    "below",
+    "judges_meta",
+    "model_of",
+    "pairwise_meta",
+    "preferring_reference",
+    "refuse_self_judging",
+]

@@ -38,7 +38,7 @@ from kgsynth.llm.base import estimate_tokens
 from kgsynth.model import Sample, content_hash
 from kgsynth.pipeline.gate import Gate, GateResult, Rejection, draft_of
 from kgsynth.pipeline.journal import ItemRecord, Journal
-from kgsynth.pipeline.judge import Judges, below, judges_meta, model_of
+from kgsynth.pipeline.judge import Judges, below, judges_meta, model_of, pairwise_meta, preferring_reference
 from kgsynth.pipeline.synthesize import SynthesisSpec, synthesize
 from kgsynth.store.base import GraphStore
 
@@ -65,6 +65,8 @@ class LLMSpec(BaseModel):
     top_p: float = Field(1.0, gt=0.0, le=1.0)
     max_tokens: int = Field(384, ge=16)
     min_score: float | None = Field(None, ge=1.0, le=5.0)
+    #: Reject a sample when a judge prefers its template sample in both orders (see judge.py).
+    pairwise: bool = False
     concurrency: int = Field(4, ge=1)
 
     @classmethod
@@ -285,6 +287,10 @@ class _Run:
             verdicts = await self.judges.score(frame, sample, params.seed or 0)
             sample.meta["llm.judges"] = judges_meta(verdicts)
             failed = below(verdicts, self.spec.min_score)
+            if self.spec.pairwise:
+                choices = await self.judges.compare(frame, sample, params.seed or 0)
+                sample.meta["llm.pairwise"] = pairwise_meta(choices)
+                failed += preferring_reference(choices)
             if failed:
                 result = GateResult(tuple(Rejection("judge", why) for why in failed), seconds=result.seconds)
         return sample, result
@@ -365,6 +371,8 @@ def llm_generate(
             the items finished before it are in the journal.
         ConfigError / TemplateError / InputError: bad settings, prompt template or few-shot file.
     """
+    if spec.pairwise and (judges is None or judges.pairwise is None):
+        raise ConfigError("--pairwise needs at least one --judge (with a pairwise prompt) to compare with.")
     template = PromptTemplate(
         "qa", spec.prompt, synthesis.language, Path(spec.prompts_dir) if spec.prompts_dir else None
     )

@@ -111,6 +111,17 @@ def test_llm_cli_budget_of_zero_is_refused_before_any_request(demo, tmp_path):
     assert leftovers(out) == []
 
 
+def test_llm_cli_pairwise_without_a_judge_is_refused_before_any_request(demo, tmp_path):
+    with FakeOpenAIServer(models=(MODEL,)) as server:
+        result, out = generate(demo, tmp_path, server.base_url, "--pairwise")
+        assert server.count == 0
+    assert (result.exit_code, result.output.strip()) == (
+        1,
+        "Error: --pairwise needs at least one --judge to compare with.",
+    )
+    assert leftovers(out) == []
+
+
 def test_llm_cli_dry_run_prints_prompts_and_calls_nothing(demo, tmp_path):
     with FakeOpenAIServer(models=(MODEL,)) as server:
         result, out = generate(demo, tmp_path, server.base_url, "--dry-run")

@@ -170,6 +170,61 @@ def test_llm_generate_min_score_rejects_low_scores_only(demo_store, gate, tmp_pa
     assert result.rejects[0].reasons == ["judge: judge-a scored 1.5 < --min-score 3"]
 
 
+GOOD = {"fluency": 4, "answerability": 5, "difficulty": 2, "reason": "clear"}
+
+
+def _pairwise_run(demo_store, gate, tmp_path, *picks):
+    """One item, reworded, judged by one judge whose pairwise replies are ``picks`` in order.
+
+    The first comparison shows the LLM sample as pair A, the second as pair B.
+    """
+    echo = Echo(
+        demo_store, SYNTH, SPEC, change=lambda reply, frame: {**reply, "question": "So, " + reply["question"]}
+    )
+    replies = [p if isinstance(p, str) and len(p) > 3 else {"better": p, "reason": "r"} for p in picks]
+    judge = FakeLLM([GOOD, *replies], model="judge-a")
+    judges = Judges(
+        [judge],
+        PromptTemplate("judge", "rubric.v1", "en"),
+        pairwise=PromptTemplate("judge", "pairwise.v1", "en"),
+    )
+    spec = LLMSpec(concurrency=1, retries=0, max_items=1, pairwise=True)
+    result = run(demo_store, gate, FakeLLM(echo.script()), tmp_path / "j.jsonl", spec=spec, judges=judges)
+    return result, judge
+
+
+@pytest.mark.parametrize(
+    ("picks", "outcome"),
+    [
+        (("A", "B"), "llm"),
+        (("A", "A"), "tie"),
+        (("tie", "tie"), "tie"),
+        (("A", "no verdict here", "no verdict here"), "missing"),
+    ],
+)
+def test_pairwise_judging_keeps_a_sample_unless_the_template_wins_both_orders(
+    demo_store, gate, tmp_path, picks, outcome
+):
+    result, judge = _pairwise_run(demo_store, gate, tmp_path, *picks)
+    verdict = json.loads(result.samples[0].meta["llm.pairwise"])[0]
+    assert (verdict["judge"], verdict["outcome"]) == ("judge-a", outcome)
+    # the first comparison shows the LLM sample (its question starts "So, ") as A, the second as B
+    sample = result.samples[0].question
+    first, second = (call.messages[-1]["content"] for call in judge.calls[1:3])
+    assert first.index(sample) < first.index("Pair B") and second.index(sample) > second.index("Pair B")
+
+
+def test_pairwise_judging_rejects_when_the_template_wins_both_orders(demo_store, gate, tmp_path):
+    result, _ = _pairwise_run(demo_store, gate, tmp_path, "B", "A")
+    assert (result.samples, result.rejects[0].buckets) == ([], ["judge"])
+    assert result.rejects[0].reasons == ["judge: judge-a preferred the template sample in both orders"]
+
+
+def test_pairwise_needs_a_judge(demo_store, gate, tmp_path):
+    with pytest.raises(ConfigError, match="--pairwise needs at least one --judge"):
+        run(demo_store, gate, FakeLLM([]), tmp_path / "j.jsonl", spec=LLMSpec(pairwise=True))
+
+
 def test_judges_must_be_another_model():
     with pytest.raises(ConfigError, match='--judge model "fake" is the generator\'s model'):
         refuse_self_judging(FakeLLM(model="fake"), [FakeLLM(model="fake")])

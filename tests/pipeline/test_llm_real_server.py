@@ -115,3 +115,25 @@ def test_real_llm_second_model_scores_as_a_judge(demo, gemma3_server):  # noqa: 
     else:
         assert set(verdict.scores) == {"fluency", "answerability", "difficulty"}
         assert all(1 <= v <= 5 for v in verdict.scores.values())
+
+
+def test_real_llm_second_model_compares_pairs_in_both_orders(demo, gemma3_server):  # noqa: F811
+    spec = SynthesisSpec(n=1, hops=(1, 1), types=("factoid",))
+    with open_store(str(demo)) as store:
+        frame = PathFrame.of(work_items(store, spec, 1)[0][1])
+    reworded = {**grounded(frame), "question": "Tell me: " + grounded(frame)["question"]}
+    sample = frame.sample(LLMDraft.read(reworded), made_by="llm:x", cot=True, meta={})
+    judge = OpenAIBackend(Endpoint(base_url=gemma3_server.base_url, model=gemma3_server.model))
+    judges = Judges(
+        [judge],
+        PromptTemplate("judge", "rubric.v1", "en"),
+        max_tokens=120,
+        pairwise=PromptTemplate("judge", "pairwise.v1", "en"),
+    )
+    (verdict,) = asyncio.run(judges.compare(frame, sample, seed=1))
+    # decoding is held to the schema, so both answers are readable choices
+    picks = (verdict.llm_first, verdict.llm_second)
+    assert (verdict.judge, all(p in ("llm", "reference", "tie") for p in picks)) == ("gemma3-270m", True), (
+        verdict.reasons
+    )
+    assert verdict.outcome in ("llm", "reference", "tie")
