@@ -15,6 +15,15 @@ from functools import lru_cache
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
+def _in_word(char: str) -> bool:
+    """Whether ``char`` continues a word beside a name: a letter, digit or ``_``, but not CJK.
+
+    Chinese text has no spaces, so a Latin name sits right against CJK characters ("与digoxin之间");
+    ``str.isalnum`` is true for those, and would make every such mention a non-match.
+    """
+    return (char.isalnum() or char == "_") and not _CJK.match(char)
+
+
 def fold_accents(text: str) -> str:
     """Case-folded, accents removed ("Hüseyin Bütüner" -> "huseyin butuner"): how people respell names."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -34,7 +43,7 @@ def names_in(name: str, text: str) -> bool:
         end = start + len(name)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+        if not _in_word(before) and not _in_word(after):
             return True
         start = text.find(name, start + 1)
     return False
@@ -95,9 +104,9 @@ def find_spans(needle: str, text: str) -> list[tuple[int, int]]:
 
 def _edge_ok(hay: str, index: int, edge: str) -> bool:
     """Whether a match whose edge character is ``edge`` may have ``hay[index]`` beside it."""
-    if not (edge.isalnum() or edge == "_") or index < 0 or index >= len(hay):
+    if not _in_word(edge) or index < 0 or index >= len(hay):
         return True
-    return not (hay[index].isalnum() or hay[index] == "_")
+    return not _in_word(hay[index])
 
 
 __all__ = ["find_spans", "fold_accents", "names_in"]

@@ -18,6 +18,10 @@ from kgsynth.names import names_in
         ("", "anything", False),
         ("阿司匹林", "阿司匹林可以治疗什么?", True),
         ("阿司匹林", "布洛芬可以治疗什么?", False),
+        # a Latin name right against Chinese characters is still a whole word
+        ("digoxin", "请解释nausea与digoxin之间的联系。", True),
+        ("digoxin", "与digoxins之间", False),
+        ("nausea", "请解释nausea与digoxin之间的联系。", True),
     ],
 )
 def test_names_in_matches_whole_words_case_insensitively(name, text, expected):

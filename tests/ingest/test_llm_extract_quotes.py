@@ -49,3 +49,9 @@ def test_find_spans_maps_compatibility_forms_back_to_the_source_characters() -> 
 )
 def test_sentence_spans_split_english_and_chinese(text, expected) -> None:
     assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+def test_find_spans_finds_a_latin_name_between_chinese_characters() -> None:
+    text = "地高辛（digoxin）与hydroxychloroquine之间存在相互作用。"
+    assert [text[s:e] for s, e in find_spans("hydroxychloroquine", text)] == ["hydroxychloroquine"]
+    assert [text[s:e] for s, e in find_spans("digoxin", text)] == ["digoxin"]
