@@ -61,7 +61,7 @@ def check_file(
     the graph decides); the LLM's counts are ``summary.llm``.
 
     Raises:
-        InputError: the input file cannot be opened.
+        InputError: the input file cannot be opened, or has no lines.
         CheckError: the store has no schema and none was given.
     """
     checker = Checker(
@@ -86,6 +86,8 @@ def check_file(
                 kept.append(item)
             if on_item is not None:
                 on_item(summary)
+        if not summary.checked and not summary.skipped:  # raised inside: no output file is left
+            raise InputError(f"{name}: nothing to check: the input has no records (it is empty or blank).")
     if html is not None:
         title = f"kgsynth check: {name}" + (
             f" (first {HTML_MAX_RECORDS} records)" if len(kept) >= HTML_MAX_RECORDS else ""

@@ -85,6 +85,20 @@ def test_cli_check_missing_input_is_one_line_error(runner, graph, tmp_path):
     )
 
 
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_cli_check_empty_input_is_an_error_and_writes_nothing(runner, graph, tmp_path, content):
+    source, out = tmp_path / "empty.jsonl", tmp_path / "out.jsonl"
+    source.write_text(content, encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", str(source), "--store", graph.url, "--model", "blank", "-o", str(out)]
+    )
+    assert (result.exit_code, result.stderr.strip().splitlines()[-1]) == (
+        1,
+        f"Error: {source}: nothing to check: the input has no records (it is empty or blank).",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("kg.db")) == ["empty.jsonl"]
+
+
 def test_cli_check_bad_fail_on_is_a_usage_error(runner, graph, tmp_path):
     assert invoke(runner, graph, tmp_path, GOOD, "--fail-on", "sometimes").exit_code == 2
 
