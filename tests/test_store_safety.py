@@ -222,3 +222,14 @@ def test_new_store_records_its_format_version(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
     conn.close()
+
+
+def test_failed_import_into_a_new_store_leaves_no_store_behind(runner, tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("@prefix ex: <http://example.org/> .\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(empty), "--store", str(tmp_path / "new.db")])
+    assert result.exit_code == 1
+    assert last_line(result.output) == (
+        f"Error: {empty}: nothing to import: the file holds no triples. Nothing was written."
+    )
+    assert siblings(tmp_path / "new.db") == []

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -31,7 +32,7 @@ from kgsynth.cli._help import one_line_usage_errors, plain_metavars
 from kgsynth.config import Config
 from kgsynth.errors import KgsynthError, OntologyError, OntologySyntaxError, choices
 from kgsynth.model import Schema
-from kgsynth.store import GraphStore, open_store
+from kgsynth.store import GraphStore, is_neo4j_url, open_store
 
 #: Diagnostics, progress and summaries: never stdout, which carries data only.
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -172,6 +173,25 @@ def open_store_from_cli(store: str | None, *, must_exist: bool = False) -> Graph
         timeout=settings.timeout,
         create=not must_exist,
     )
+
+
+@contextmanager
+def new_store_removed_on_error(store: str | None) -> Iterator[None]:
+    """Remove the SQLite store the command creates if the command then fails with an error.
+
+    A failed command must not leave a file the user did not have: an import that refuses its
+    input would otherwise leave an empty store behind. Interrupts (Ctrl-C) leave it alone.
+    """
+    url = store_url_from_cli(store)
+    path = None if is_neo4j_url(url) or url == ":memory:" else Path(url)
+    created = path is not None and not path.exists()
+    try:
+        yield
+    except Exception:
+        if created and path is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def store_url_from_cli(store: str | None) -> str:

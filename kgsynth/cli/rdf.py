@@ -14,6 +14,7 @@ from kgsynth.cli.app import (
     app,
     detail,
     load_schema_from_cli,
+    new_store_removed_on_error,
     open_store_from_cli,
     progress,
     summary,
@@ -58,7 +59,11 @@ def import_cli(
     if derive_types and ontology is not None:
         raise ConfigError("--derive-types and --ontology exclude each other: pass one of them.")
     schema = None if derive_types else load_schema_from_cli(ontology)
-    with open_store_from_cli(store) as graph, progress(f"import {file.name}") as bar:
+    with (
+        new_store_removed_on_error(store),
+        open_store_from_cli(store) as graph,
+        progress(f"import {file.name}") as bar,
+    ):
         task = bar.task_ids[0]
 
         def show(entities: int, relations: int) -> None:

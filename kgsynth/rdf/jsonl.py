@@ -147,11 +147,14 @@ class JsonlSource:
         self._dangling: dict[str, tuple[int, str]] = {}
         self._counts = dict.fromkeys(_MODELS, 0)
         self.schema = Schema()
+        #: Lines holding a record (pass 1); none means there is nothing to import.
+        self.records = 0
 
     def validate(self) -> None:
         """Pass 1: parse every line; collect the schema, the names used and the entity ids."""
         first_schema = True
         for number, _, model in self._lines():
+            self.records += 1
             if isinstance(model, Schema):  # the first keeps its name and IRI; later ones add types
                 self._file_schema = model if first_schema else self._file_schema.merge(model)
                 first_schema = False

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
+from kgsynth.errors import InputError
 from kgsynth.model import Schema
-from kgsynth.rdf.jsonl import read_jsonl
+from kgsynth.rdf.jsonl import JsonlSource, read_jsonl
 from kgsynth.rdf.parse import detect_format
 from kgsynth.rdf.read import read_rdf
 from kgsynth.rdf.report import ImportReport
@@ -48,7 +49,7 @@ def import_rdf(
         progress: called after each batch with the entities and relations written so far.
 
     Raises:
-        InputError: the file is missing, unreadable or malformed (nothing is written).
+        InputError: the file is missing, unreadable, malformed or empty (nothing is written).
         UnknownEntityTypeError / UnknownRelationError: ``schema`` lacks a class or predicate
             the file uses (nothing is written).
         StoreError: the store refused a batch.
@@ -65,6 +66,9 @@ def import_rdf(
         source.check_references(store)
     else:
         source = read_rdf(path, format=format, schema=schema, known=None if schema else store.schema())
+    if (source.records if isinstance(source, JsonlSource) else len(source.graph)) == 0:
+        holds = "records" if isinstance(source, JsonlSource) else "triples"
+        raise InputError(f"{path}: nothing to import: the file holds no {holds}. Nothing was written.")
     store.ensure_schema(source.schema)
     entities = relations = 0
     # Into an empty SQLite store, defer the read indexes and build them once at the end; into a

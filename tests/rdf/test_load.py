@@ -217,3 +217,17 @@ def test_import_rdf_reads_every_syntax_alike(store, write_rdf, name):
         ("https://example.org/kg/b", "Thing", "b", frozenset()),
     }
     assert relation_keys(store) == {("https://example.org/kg/a", "treats", "https://example.org/kg/b", False)}
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "message"),
+    [
+        ("", "graph.ttl", r"graph\.ttl: nothing to import: the file holds no triples\. Nothing was"),
+        ("\n\n", "dump.jsonl", r"dump\.jsonl: nothing to import: the file holds no records\. Nothing was"),
+    ],
+)
+def test_import_rdf_refuses_an_empty_file(store, write_rdf, body, name, message):
+    path = write_rdf(body, name)  # the Turtle file gets prefixes: declarations, but no triple
+    with pytest.raises(InputError, match=message):
+        import_rdf(store, path)
+    assert _is_empty(store)
