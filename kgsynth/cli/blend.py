@@ -49,7 +49,8 @@ def blend_cli(
         real.open(encoding="utf-8", errors="replace") as real_lines,
         synthetic.open(encoding="utf-8", errors="replace") as synthetic_lines,
     ):
-        result = blend(real_lines, synthetic_lines, ratio, seed=seed, threshold=threshold)
+        names = (str(real), str(synthetic))
+        result = blend(real_lines, synthetic_lines, ratio, seed=seed, threshold=threshold, names=names)
     card = card_path(output)
     sources = {"real": str(real), "synthetic": str(synthetic)}
     with staged(output) as data_file, staged(card) as card_file:

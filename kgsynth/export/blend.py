@@ -29,7 +29,7 @@ from typing import Literal, cast
 
 from pydantic import BaseModel, ValidationError
 
-from kgsynth.errors import ConfigError
+from kgsynth.errors import ConfigError, InputError
 from kgsynth.export.formats import FORMATS, Format, record_lines
 from kgsynth.export.qc import NearDuplicateFilter, tokens
 from kgsynth.model import Sample, content_hash
@@ -86,11 +86,15 @@ def blend(
     *,
     seed: int = 0,
     threshold: float = 0.9,
+    names: tuple[str, str] = ("the real dataset", "the synthetic dataset"),
 ) -> BlendResult:
     """Blend JSONL lines of a real and a synthetic dataset so that ``ratio`` of the output is real.
 
+    ``names`` (real, synthetic) are what error messages call the two inputs (the CLI: their paths).
+
     Raises:
         ConfigError: ``ratio`` outside (0, 1).
+        InputError: an input has no readable record, so no blend at the ratio exists.
 
     Example:
         >>> result = blend(open("real.jsonl"), open("synth.jsonl"), ratio=0.8)  # doctest: +SKIP
@@ -111,6 +115,16 @@ def blend(
         )
         if across.keep(item, report)
     ]
+    for name, origin, kept in ((names[0], "real", real_items), (names[1], "synthetic", synthetic_items)):
+        if not kept:
+            read, unreadable = report.read[origin], report.dropped[f"{origin}: unreadable line"]
+            if read:
+                why = f"each of its {read} records repeats one of {names[0]}"
+            elif unreadable:
+                why = f"all {unreadable} of its lines are unreadable"
+            else:
+                why = "it holds no records"
+            raise InputError(f"{name}: nothing to blend: {why} (a blend needs records from both inputs).")
     rng = random.Random(seed)
     real_n, synthetic_n = _counts(len(real_items), len(synthetic_items), ratio)
     report.dropped["real: sampled down to reach the ratio"] += len(real_items) - real_n

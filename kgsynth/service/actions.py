@@ -255,11 +255,17 @@ def blend_version(state: ServiceState, version_id: str, request: BlendRequest) -
     if not upload.stored_as.endswith(".jsonl"):
         raise RefusedError(f'real dataset "{upload.name}" is not a .jsonl file.')
     name = check_name(request.name or f"{version.dataset}-blend")
+    sources = {"real": upload.name, "synthetic": f"{version.dataset} v{version.number} ({version.id})"}
+    names = (f'real dataset "{upload.name}"', f"version {sources['synthetic']}")
     with state.uploads.path(upload).open(encoding="utf-8", errors="replace") as real:
         result = blend(
-            real, state.datasets.lines(version), request.ratio, seed=request.seed, threshold=request.threshold
+            real,
+            state.datasets.lines(version),
+            request.ratio,
+            seed=request.seed,
+            threshold=request.threshold,
+            names=names,
         )
-    sources = {"real": upload.name, "synthetic": f"{version.dataset} v{version.number} ({version.id})"}
     card = blend_card(result.report, sources=sources, seed=request.seed, threshold=request.threshold)
     params = {
         **request.model_dump(),

@@ -69,3 +69,24 @@ def test_serve_refuses_a_public_address_without_a_token(tmp_path: Path) -> None:
         "Error: --host 0.0.0.0 is reachable from other machines: set KGSYNTH_API_TOKEN to a secret first "
         "(every request must then carry it), or serve on 127.0.0.1."
     )
+
+
+def test_blend_refuses_inputs_without_records_and_writes_nothing(tmp_path: Path) -> None:
+    real = _jsonl(tmp_path / "real.jsonl", [{"question": "q?", "answer": "a"}])
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    garbled = tmp_path / "garbled.jsonl"
+    garbled.write_text("not json\n{}\n", encoding="utf-8")
+    cases = [
+        ((empty, real), f"Error: {empty}: nothing to blend: it holds no records"),
+        ((real, garbled), f"Error: {garbled}: nothing to blend: all 2 of its lines are unreadable"),
+        ((real, real), f"Error: {real}: nothing to blend: each of its 1 records repeats one of {real}"),
+    ]
+    out = tmp_path / "o.jsonl"
+    for (first, second), message in cases:
+        result = CliRunner().invoke(app, ["blend", str(first), str(second), "-o", str(out)])
+        assert (result.exit_code, result.output.strip()) == (
+            1,
+            message + " (a blend needs records from both inputs).",
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.jsonl", "garbled.jsonl", "real.jsonl"]
