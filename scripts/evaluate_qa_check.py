@@ -31,6 +31,7 @@ import argparse
 import importlib.util
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,7 +46,7 @@ from kgsynth.verify import Checker, CheckInput
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data"
 SEED = 7
-TYPES = ("factoid", "multihop", "yesno", "mcq", "count", "comparison")
+TYPES = ("factoid", "multihop", "yesno", "mcq", "count", "comparison", "explanation")
 #: WebNLG categories left out of all rule writing in this issue (every third, alphabetically).
 HELD_OUT = ("Building", "Food", "University")
 METAQA_RELATIONS = {
@@ -147,6 +148,14 @@ def wrong_answer(
         others = [c for c in record["choices"] if c != record["answer"]]
         return rng.choice(others) if others else None
     last = record["path"]["entities"][-1]
+    if record["type"] == "explanation":  # the passage with its last entity swapped for an unreached one
+        right = reached(store, record)
+        candidates = [e for e in pool.get(last["type"], []) if e.id not in right]
+        spots = list(re.finditer(re.escape(last["name"]), record["answer"], re.IGNORECASE))
+        if not candidates or not spots:
+            return None
+        at = spots[-1]
+        return record["answer"][: at.start()] + rng.choice(candidates).name + record["answer"][at.end() :]
     if last["name"].lower() != record["answer"].lower():
         return None
     right = reached(store, record)

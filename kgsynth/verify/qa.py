@@ -16,7 +16,11 @@ the verb is found with the schema's trigger phrases, see ``lexicon.RelationLexic
   its auxiliary restored, then the answer ("where"/"when" add "in");
 * a copular "What is X?" / "Who is the leader of X?" becomes "X is ANSWER";
 * an answer that is a sentence of its own (five words or more, after any "Yes,"/"No,")
-  is checked as it stands; its yes/no prefix is dropped.
+  is checked as it stands; its yes/no prefix is dropped;
+* a request for an explanation ("Explain how X is related to Y.", "How is X connected to
+  Y?", "What links X to Y?") asserts nothing: its answer, however short, is checked alone
+  ("How is X related to Y?" must not be read as "X is related to Y", which the medical
+  ontology's "related to" pattern would take for a causal claim).
 
 Anything else is checked as "question answer" and will usually yield no claim, which the
 result then says.
@@ -41,6 +45,12 @@ _YES = frozenset({"yes", "true", "correct", "right", "indeed", "yep", "yeah", "y
 _NO = frozenset({"no", "false", "incorrect", "wrong", "not", "nope", "n"})
 _TOKEN = re.compile(r"\w[\w'.-]*\w|\w|[^\w\s]")
 _SENTENCE_ANSWER_WORDS = 5
+_EXPLANATION_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:explain|describe)\b"
+    r"|^how\s+(?:is|are|was|were|do|does|did)\b.*\b(?:related|connected|linked)\b"
+    r"|^what\s+(?:links|connects|relates)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ def qa_statement(question: str, answer: str, lexicon: RelationLexicon) -> Statem
     """
     words = _TOKEN.findall(question.strip().rstrip("?").strip())
     reply, polarity = split_answer(answer)
+    if _EXPLANATION_REQUEST.search(question.strip()):
+        return Statement(answer.strip(), "qa:explanation")
     if len(reply.split()) >= _SENTENCE_ANSWER_WORDS:
         return Statement(reply, "qa:answer_sentence")
     if not words:

@@ -53,6 +53,15 @@ LEXICON = RelationLexicon(SCHEMA)
             "aspirin does not treat headache at all.",
             "qa:answer_sentence",
         ),
+        # a request for an explanation asserts nothing: "fever is related to ibuprofen" would
+        # read as a causal claim, which the graph denies
+        ("Explain how fever is related to ibuprofen.", "Ibuprofen treats fever.", "Ibuprofen treats fever.",
+         "qa:explanation"),
+        ("How is aspirin connected to warfarin? Explain.", "Aspirin interacts with warfarin.",
+         "Aspirin interacts with warfarin.", "qa:explanation"),
+        ("What links aspirin to fever?", "Aspirin treats influenza.", "Aspirin treats influenza.",
+         "qa:explanation"),
+        ("How is aspirin taken?", "orally", "How is aspirin taken orally", "qa:fallback"),
     ],
 )
 def test_qa_statement_follows_the_rules(question, answer, statement, rule):
