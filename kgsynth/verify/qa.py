@@ -18,9 +18,10 @@ the verb is found with the schema's trigger phrases, see ``lexicon.RelationLexic
 * an answer that is a sentence of its own (five words or more, after any "Yes,"/"No,")
   is checked as it stands; its yes/no prefix is dropped;
 * a request for an explanation ("Explain how X is related to Y.", "How is X connected to
-  Y?", "What links X to Y?") asserts nothing: its answer, however short, is checked alone
-  ("How is X related to Y?" must not be read as "X is related to Y", which the medical
-  ontology's "related to" pattern would take for a causal claim).
+  Y?", "What links X to Y?", "What is the relationship between X and Y?") asserts nothing:
+  its answer, however short, is checked alone ("How is X related to Y?" must not be read as
+  "X is related to Y", which the medical ontology's "related to" pattern would take for a
+  causal claim).
 
 Anything else is checked as "question answer" and will usually yield no claim, which the
 result then says.
@@ -48,7 +49,8 @@ _SENTENCE_ANSWER_WORDS = 5
 _EXPLANATION_REQUEST = re.compile(
     r"^(?:please\s+)?(?:explain|describe)\b"
     r"|^how\s+(?:is|are|was|were|do|does|did)\b.*\b(?:related|connected|linked)\b"
-    r"|^what\s+(?:links|connects|relates)\b",
+    r"|^what\s+(?:links|connects|relates)\b"
+    r"|^what\s+(?:is|are)\s+the\s+(?:relationship|relation|connection|link)s?\s+between\b",
     re.IGNORECASE,
 )
 

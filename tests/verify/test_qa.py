@@ -61,6 +61,8 @@ LEXICON = RelationLexicon(SCHEMA)
          "Aspirin interacts with warfarin.", "qa:explanation"),
         ("What links aspirin to fever?", "Aspirin treats influenza.", "Aspirin treats influenza.",
          "qa:explanation"),
+        ("What is the relationship between aspirin and fever?", "Aspirin treats fever.",
+         "Aspirin treats fever.", "qa:explanation"),
         ("How is aspirin taken?", "orally", "How is aspirin taken orally", "qa:fallback"),
     ],
 )
