@@ -97,7 +97,7 @@ def refuse_self_judging(generator: LLM, judges: Sequence[LLM]) -> None:
 
 
 class Judges:
-    """Asks every judge for rubric scores of a sample."""
+    """Asks every judge for rubric scores of a sample, and (``pairwise``) to compare it with its template."""
 
     def __init__(
         self,
