@@ -94,6 +94,8 @@ _NO_OFFSET = -1
 
 _IDENTIFIER = re.compile(IDENTIFIER)
 _T = TypeVar("_T")
+#: The code of a schema statement that lost a race with an identical one of another writer.
+_ALREADY_EXISTS = "EquivalentSchemaRuleAlreadyExists"
 
 
 @contextmanager
@@ -330,11 +332,27 @@ class Neo4jStore:
             (f"constraint_relation_id[{p}]", cypher.relation_id_constraint(schema, p)) for p in todo
         ]
         for name, statement in statements:
-            self._write(name, statement)
+            self._create_schema_rule(name, statement)
         self._read("await_indexes", cypher.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
         if None not in self._constrained:
             self._give_entities_name_grams()
         self._constrained.update([None, *todo])
+
+    def _create_schema_rule(self, name: str, statement: str) -> None:
+        """Run one ``IF NOT EXISTS`` index or constraint statement; another writer winning the race is fine.
+
+        Neo4j decides ``IF NOT EXISTS`` when the statement starts: if another writer (a second
+        ``build --shard``) is creating the same rule at that moment, this statement waits for its
+        lock and then fails with ``EquivalentSchemaRuleAlreadyExists``, although the rule now exists
+        exactly as asked (seen in CI: one of two concurrent shards failed on the full-text index).
+        """
+        try:
+            self._write(name, statement)
+        except StoreError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, Neo4jError) and (cause.code or "").endswith(_ALREADY_EXISTS)):
+                raise
+            logger.debug("neo4j: %s was created meanwhile by another writer", name)
 
     def _give_entities_name_grams(self) -> None:
         """Upgrade a store written before ``name_grams`` existed, once: every entity gets them.
