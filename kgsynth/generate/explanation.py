@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgsynth.generate.draft import Draft, Skip, chain_hops, holds
+from kgsynth.generate.chain import chain_facts
+from kgsynth.generate.draft import Draft, Skip
 from kgsynth.model import FactPath
 
 #: Path lengths an explanation is made from: longer passages stop reading as one explanation.
@@ -28,19 +29,10 @@ def explanation_draft(path: FactPath) -> Draft:
         Skip: if a relation on the path is negated (a chain through a fact that does not hold
             explains nothing) or the path returns to where it started.
     """
-    if any(relation.negated for relation in path.relations):
-        raise Skip("explanation: path has a negated fact")
-    start, end = path.entities[0], path.entities[-1]
-    if start.id == end.id:
+    draft = chain_facts(path, "explanation")
+    if path.entities[0].id == path.entities[-1].id:
         raise Skip("explanation: path ends where it starts")
-    return Draft(
-        type="explanation",
-        path=path,
-        hops=chain_hops(path),
-        cited=path.relations,
-        checks=tuple(holds(r) for r in path.relations),
-        entities={"known": start, "target": end},
-    )
+    return draft
 
 
 def passage(sentences: Sequence[str], language: str) -> str:

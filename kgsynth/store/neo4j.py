@@ -360,8 +360,7 @@ class Neo4jStore:
         Later writes set them as they go, so the mark, once made, stays true; writers racing
         here set the same values.
         """
-        key = {"key": cypher.NAME_GRAMS_KEY}
-        if self._read("name_grams_ready", cypher.NAME_GRAMS_READY, **key)[0]["ready"]:
+        if self._name_grams_marked():
             self._name_grams_ready = True
             return
         upgraded = 0
@@ -373,8 +372,13 @@ class Neo4jStore:
         )[0]["done"]:
             upgraded += done
             logger.info("neo4j: %d entities given the trigrams of fuzzy lookup so far", upgraded)
-        self._write("mark_name_grams_ready", cypher.MARK_NAME_GRAMS_READY, **key)
+        self._write("mark_name_grams_ready", cypher.MARK_NAME_GRAMS_READY, key=cypher.NAME_GRAMS_KEY)
         self._name_grams_ready = True
+
+    def _name_grams_marked(self) -> bool:
+        """Whether the store's mark says every entity has ``name_grams``."""
+        records = self._read("name_grams_ready", cypher.NAME_GRAMS_READY, key=cypher.NAME_GRAMS_KEY)
+        return bool(records[0]["ready"])
 
     def _load_schema(self) -> Schema | None:
         records = self._read("read_schema", cypher.READ_SCHEMA, key=cypher.SCHEMA_KEY)
@@ -536,11 +540,12 @@ class Neo4jStore:
         """Near matches: entities sharing trigrams with ``key``, scored exactly with ``fuzz.ratio``."""
         grams = trigrams(key)
         if not grams or types == []:
-            return []  # under three characters there are no trigrams; only exact matches count
+            # under three characters there are no trigrams (only exact matches count); and an
+            # empty list of types admits no entity
+            return []
         wanted = candidate_budget(limit, exclude)
         if self._name_grams_ready is None:
-            ready = self._read("name_grams_ready", cypher.NAME_GRAMS_READY, key=cypher.NAME_GRAMS_KEY)
-            self._name_grams_ready = bool(ready[0]["ready"])
+            self._name_grams_ready = self._name_grams_marked()
         if self._name_grams_ready:
             query = cypher.name_grams_query(grams, types)
             records = self._read("entity_candidates", cypher.ENTITY_CANDIDATES, query=query, limit=wanted)
