@@ -139,6 +139,8 @@ class JsonlSource:
     def __init__(self, path: Path, schema: Schema | None) -> None:
         self.path = path
         self.format = "jsonl"
+        #: What ``records`` counts, for messages.
+        self.record_kind = "records"
         self._given = schema
         self._file_schema = Schema()
         self._types: dict[str, int] = {}

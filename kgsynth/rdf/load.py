@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kgsynth.errors import InputError
 from kgsynth.model import Schema
-from kgsynth.rdf.jsonl import JsonlSource, read_jsonl
+from kgsynth.rdf.jsonl import read_jsonl
 from kgsynth.rdf.parse import detect_format
 from kgsynth.rdf.read import read_rdf
 from kgsynth.rdf.report import ImportReport
@@ -66,9 +66,10 @@ def import_rdf(
         source.check_references(store)
     else:
         source = read_rdf(path, format=format, schema=schema, known=None if schema else store.schema())
-    if (source.records if isinstance(source, JsonlSource) else len(source.graph)) == 0:
-        holds = "records" if isinstance(source, JsonlSource) else "triples"
-        raise InputError(f"{path}: nothing to import: the file holds no {holds}. Nothing was written.")
+    if source.records == 0:
+        raise InputError(
+            f"{path}: nothing to import: the file holds no {source.record_kind}. Nothing was written."
+        )
     store.ensure_schema(source.schema)
     entities = relations = 0
     # Into an empty SQLite store, defer the read indexes and build them once at the end; into a

@@ -98,6 +98,8 @@ class RdfSource:
     def __init__(self, path: Path, format: str, graph: Graph, file_hash: str, types: TypeMap) -> None:
         self.path = path
         self.format = format
+        #: What ``records`` counts, for messages (``JsonlSource`` counts lines instead).
+        self.record_kind = "triples"
         self.graph = graph
         self.types = types
         self.document = Document(
@@ -220,6 +222,11 @@ class RdfSource:
         self._counts["schema"] = sum(
             1 for node in self._schema_nodes for _ in self.graph.predicate_objects(node)
         )
+
+    @property
+    def records(self) -> int:
+        """The file's triples; none means there is nothing to import."""
+        return len(self.graph)
 
     def report(self) -> ImportReport:
         """Counts of what :meth:`batches` yielded (all zero before it has run)."""

@@ -72,10 +72,10 @@ def qa_statement(question: str, answer: str, lexicon: RelationLexicon) -> Statem
         >>> qa_statement("What does aspirin treat?", "headache", lexicon).text
         'aspirin treats headache'
     """
-    words = _TOKEN.findall(question.strip().rstrip("?").strip())
-    reply, polarity = split_answer(answer)
     if _EXPLANATION_REQUEST.search(question.strip()):
         return Statement(answer.strip(), "qa:explanation")
+    words = _TOKEN.findall(question.strip().rstrip("?").strip())
+    reply, polarity = split_answer(answer)
     if len(reply.split()) >= _SENTENCE_ANSWER_WORDS:
         return Statement(reply, "qa:answer_sentence")
     if not words:
